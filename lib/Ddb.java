@@ -1,0 +1,541 @@
+// Shared helper for the bin/ddb scripts: connection options, client building, errors, output.
+// It travels with any script copied elsewhere: keep it at ../../lib/Ddb.java relative to bin/ddb/*.
+// The AWS SDK BOM pins every SDK module; url-connection is the lightest HTTP client it offers.
+//DEPS software.amazon.awssdk:bom:2.57.8@pom
+//DEPS software.amazon.awssdk:dynamodb
+//DEPS software.amazon.awssdk:url-connection-client
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+// The SDK logs through slf4j-api 1.7; the matching nop binding keeps stderr quiet.
+//DEPS org.slf4j:slf4j-nop:1.7.36
+// Short-lived CLI processes: C1 only and the serial GC start fastest.
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.core.util.SdkAutoConstructList;
+import software.amazon.awssdk.core.util.SdkAutoConstructMap;
+import software.amazon.awssdk.core.util.VersionInfo;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
+import software.amazon.awssdk.regions.providers.AwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+final class Ddb {
+    static final String VERSION = "0.1.0";
+    static final String DEFAULT_TABLE = "cruddur-messages";
+    static final String LOCAL_ENDPOINT = "http://localhost:8000";
+
+    private Ddb() {}
+
+    /** An operation failed in a way the user can act on: one line on stderr, exit 1. */
+    static final class Failure extends RuntimeException {
+        Failure(String message) { super(message, null, false, false); }
+        Failure(String message, Throwable cause) { super(message, cause); }
+    }
+
+    /**
+     * Runs a picocli command the way every script does: usage errors exit 2 with one line and a hint,
+     * failures exit 1 with one line (the stack trace only with --verbose), success exits 0.
+     */
+    static int run(Object command, String... args) {
+        CommandLine cl = new CommandLine(command);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            PrintWriter err = c.getErr();
+            err.println(c.getCommandName() + ": " + ex.getMessage());
+            err.print("Usage: " + c.getHelp().synopsis(0).stripLeading().replaceFirst("^Usage: ", ""));
+            err.println("Try '" + c.getCommandName() + " --help' for more information.");
+            return CommandLine.ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            PrintWriter err = c.getErr();
+            err.println(c.getCommandName() + ": " + explain(ex, c.getCommandSpec()));
+            if (parsed.hasMatchedOption("--verbose")) ex.printStackTrace(err);
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return cl.execute(args);
+    }
+
+    /** One line that says what went wrong and, where there is one, what to do about it. */
+    static String explain(Throwable ex, CommandSpec spec) {
+        Connection conn = mixin(spec, Connection.class);
+        TableOption table = mixin(spec, TableOption.class);
+        if (ex instanceof Failure) return ex.getMessage();
+        if (ex instanceof ResourceNotFoundException) {
+            String name = table != null ? "'" + table.name + "'" : "";
+            return "Table " + name + " not found at " + (conn != null ? conn.target() : "the endpoint")
+                    + ". Create it with: bin/ddb/schema-load" + (conn != null && conn.prod() ? " prod" : "");
+        }
+        if (ex instanceof AwsServiceException ase) {
+            String code = ase.awsErrorDetails() != null ? ase.awsErrorDetails().errorCode() : null;
+            String msg = ase.awsErrorDetails() != null ? ase.awsErrorDetails().errorMessage() : ase.getMessage();
+            return "DynamoDB refused the request" + (code != null ? " (" + code + ")" : "") + ": " + msg;
+        }
+        if (isUnreachable(ex)) {
+            String where = conn != null ? conn.endpointDescription() : "the endpoint";
+            String hint = conn != null && conn.prod() ? "Check your network and AWS_REGION."
+                    : "Start a local one with: bin/ddb/local (or pass --endpoint-url URL, or prod for AWS).";
+            return "Cannot reach DynamoDB at " + where + ". " + hint;
+        }
+        if (ex instanceof SdkClientException && String.valueOf(ex.getMessage()).contains("credentials")) {
+            return "No AWS credentials found: set AWS_PROFILE (then 'aws sso login' or 'aws configure'), "
+                    + "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
+        }
+        String msg = ex.getMessage();
+        return (msg == null || msg.isBlank()) ? ex.getClass().getSimpleName() : firstLine(msg);
+    }
+
+    static boolean isUnreachable(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException
+                    || (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).contains("connect"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static <T> T mixin(CommandSpec spec, Class<T> type) {
+        for (CommandSpec m : spec.mixins().values()) {
+            if (type.isInstance(m.userObject())) return type.cast(m.userObject());
+        }
+        return null;
+    }
+
+    /** --version for every script: the project's and the platform's versions. */
+    static final class Version implements IVersionProvider {
+        @Override public String[] getVersion() {
+            String jbang = System.getenv().getOrDefault("JBANG_VERSION", "unknown");
+            return new String[] {
+                "cruddur-ddb " + VERSION,
+                "JBang " + jbang + ", Java " + System.getProperty("java.version")
+                        + " (" + System.getProperty("java.vendor") + "), AWS SDK for Java " + VersionInfo.SDK_VERSION,
+            };
+        }
+    }
+
+    /** --table, for the scripts that work on the messages table. */
+    static final class TableOption {
+        @Option(names = "--table", paramLabel = "NAME", defaultValue = "${env:DDB_MESSAGE_TABLE:-" + DEFAULT_TABLE + "}",
+                description = "Table name (default: ${DEFAULT-VALUE}; env DDB_MESSAGE_TABLE).")
+        String name;
+    }
+
+    /**
+     * Where to connect: local DynamoDB (the default) or real AWS with `prod` / --prod.
+     * Local mode never falls through to AWS and prod mode never uses dummy credentials.
+     */
+    static final class Connection {
+        @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
+        @Option(names = "--prod", description = "Target real AWS through the SDK's credential and region chain "
+                + "(same as the trailing word prod).")
+        boolean prodFlag;
+
+        @Option(names = "--endpoint-url", paramLabel = "URL", description = "DynamoDB endpoint (default local: "
+                + "$AWS_ENDPOINT_URL_DYNAMODB, $AWS_ENDPOINT_URL, else " + LOCAL_ENDPOINT + ").")
+        String endpointUrl;
+
+        @Option(names = "--region", paramLabel = "REGION",
+                description = "AWS region (default: $AWS_REGION, the profile's region; local falls back to us-east-1).")
+        String region;
+
+        @Option(names = "--profile", paramLabel = "NAME", description = "AWS profile for credentials and region (default: $AWS_PROFILE).")
+        String profile;
+
+        @Option(names = {"-v", "--verbose"}, description = "Show stack traces of failures.")
+        boolean verbose;
+
+        private boolean prodWord;
+        private DynamoDbClient client;
+        private String resolvedRegion;
+
+        boolean prod() { return prodFlag || prodWord; }
+
+        /**
+         * Takes the trailing word `prod` (the original scripts' convention) off the positional arguments,
+         * and rejects more positionals than the command takes.
+         */
+        List<String> positionals(List<String> words, int max) {
+            List<String> rest = new ArrayList<>(words == null ? List.of() : words);
+            if (!rest.isEmpty() && rest.get(rest.size() - 1).equals("prod")) {
+                prodWord = true;
+                rest.remove(rest.size() - 1);
+            }
+            if (rest.size() > max) {
+                throw new ParameterException(spec.commandLine(),
+                        "unexpected argument '" + rest.get(max) + "'");
+            }
+            return rest;
+        }
+
+        String profileName() {
+            if (profile != null) return profile;
+            String env = System.getenv("AWS_PROFILE");
+            return env == null || env.isBlank() ? null : env;
+        }
+
+        /** The explicit endpoint, if any; local mode always has one, prod mode only when asked. */
+        URI endpoint() {
+            String url = endpointUrl;
+            if (url == null) url = env("AWS_ENDPOINT_URL_DYNAMODB");
+            if (url == null) url = env("AWS_ENDPOINT_URL");
+            if (url == null && !prod()) url = LOCAL_ENDPOINT;
+            if (url == null) return null;
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (Exception e) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null
+                    || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                throw new ParameterException(spec.commandLine(),
+                        "invalid endpoint URL '" + url + "': expected http(s)://HOST[:PORT], e.g. " + LOCAL_ENDPOINT);
+            }
+            return uri;
+        }
+
+        String endpointDescription() {
+            URI ep = endpoint();
+            return ep != null ? ep.toString() : "AWS (" + region() + ")";
+        }
+
+        String region() {
+            if (resolvedRegion != null) return resolvedRegion;
+            if (region != null) return resolvedRegion = region;
+            String profileName = profileName();
+            if (prod()) {
+                try {
+                    DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
+                    if (profileName != null) chain.profileName(profileName);
+                    return resolvedRegion = chain.build().getRegion().id();
+                } catch (SdkClientException e) {
+                    throw new Failure("No AWS region for prod: set AWS_REGION, pass --region, or set a region in "
+                            + (profileName != null ? "profile '" + profileName + "'" : "your AWS_PROFILE") + ".");
+                }
+            }
+            // Local: the cheap part of the usual chain (no instance metadata look-up), then us-east-1.
+            try {
+                return resolvedRegion = new AwsRegionProviderChain(new SystemSettingsRegionProvider(),
+                        new AwsProfileRegionProvider(null, profileName)).getRegion().id();
+            } catch (SdkClientException e) {
+                return resolvedRegion = "us-east-1";
+            }
+        }
+
+        AwsCredentialsProvider credentials() {
+            String profileName = profileName();
+            if (profileName != null) return ProfileCredentialsProvider.create(profileName);
+            if (prod()) return DefaultCredentialsProvider.builder().build();
+            if (env("AWS_ACCESS_KEY_ID") != null && env("AWS_SECRET_ACCESS_KEY") != null) {
+                return EnvironmentVariableCredentialsProvider.create();
+            }
+            // DynamoDB Local accepts any key made of letters and digits.
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("cruddurlocal", "cruddurlocal"));
+        }
+
+        /** Where this run goes, in one line: mode, endpoint, region. */
+        String target() {
+            if (prod()) {
+                String who = profileName() != null ? ", profile " + profileName() : "";
+                URI ep = endpoint();
+                return "prod " + (ep != null ? ep.toString() : "AWS") + " (" + region() + who + ")";
+            }
+            return "local " + endpoint() + " (" + region() + ")";
+        }
+
+        /** Printed on stderr before anything is written, so nobody writes to the wrong place unknowingly. */
+        void announceWrite(String what, String table) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(what + " table " + table + " at " + target());
+            URI ep = endpoint();
+            if (!prod() && ep != null && !isLoopback(ep.getHost())) {
+                err.println("warning: local mode, but " + ep.getHost() + " is not a loopback address");
+            }
+            err.flush();
+        }
+
+        DynamoDbClient client() {
+            if (client != null) return client;
+            URI ep = endpoint();
+            String regionId = region();
+            AwsCredentialsProvider creds = credentials();
+            if (prod()) {
+                try {
+                    creds.resolveCredentials();
+                } catch (SdkClientException e) {
+                    throw new Failure("No AWS credentials for prod: set AWS_PROFILE (then 'aws sso login' or "
+                            + "'aws configure'), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
+                }
+            }
+            Duration connect = prod() ? Duration.ofSeconds(5) : Duration.ofSeconds(2);
+            var builder = DynamoDbClient.builder()
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()
+                            .connectionTimeout(connect).socketTimeout(Duration.ofSeconds(60)))
+                    .region(Region.of(regionId))
+                    .credentialsProvider(creds)
+                    .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+            if (ep != null) builder.endpointOverride(ep);
+            return client = builder.build();
+        }
+
+        boolean isLocal() { return !prod(); }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null) return false;
+        if (host.equalsIgnoreCase("localhost")) return true;
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    static String env(String name) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    /**
+     * Polls DescribeTable until the table is ACTIVE (exists) or gone (!exists).
+     * The SDK waiter polls every 20 s; local tables settle in milliseconds.
+     */
+    static void awaitTable(DynamoDbClient ddb, String table, boolean exists, boolean local) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        long sleep = local ? 100 : 1000;
+        while (true) {
+            try {
+                TableStatus status = ddb.describeTable(r -> r.tableName(table)).table().tableStatus();
+                if (exists && status == TableStatus.ACTIVE) return;
+            } catch (ResourceNotFoundException e) {
+                if (!exists) return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new Failure("Timed out waiting for table " + table + " to " + (exists ? "become ACTIVE" : "disappear"));
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Failure("Interrupted while waiting for table " + table);
+            }
+            sleep = Math.min(sleep * 2, local ? 1000 : 5000);
+        }
+    }
+
+    /**
+     * Guard for destructive or bulk writes in prod: the user types the table name at a terminal prompt,
+     * or passes --yes. Without either, nothing happens and the run fails.
+     */
+    static void confirmProd(Connection conn, String action, String table, boolean yes) {
+        if (!conn.prod() || yes) return;
+        Console console = System.console();
+        if (console == null) {
+            throw new Failure("Refusing to " + action + " " + table + " in prod without confirmation: "
+                    + "pass --yes (no terminal to ask on).");
+        }
+        String typed = console.readLine("About to %s %s at %s.%nType the table name to confirm: ",
+                action, table, conn.target());
+        if (typed == null || !typed.trim().equals(table)) {
+            throw new Failure("Not confirmed; nothing was changed.");
+        }
+    }
+
+    // ---- Output ----------------------------------------------------------------------------
+
+    enum Format { table, json, text, jsonl }
+
+    /** Each script takes the formats that make sense for it; the others are a usage error. */
+    static void requireFormat(CommandSpec spec, Format format, Format... allowed) {
+        for (Format f : allowed) if (f == format) return;
+        StringBuilder names = new StringBuilder();
+        for (Format f : allowed) names.append(names.length() == 0 ? "" : ", ").append(f);
+        throw new ParameterException(spec.commandLine(), "--output must be one of: " + names);
+    }
+
+    static final class Json {
+        // Laid out like Python's json.dumps(indent=2), so output diffs cleanly against the original scripts'.
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .setDefaultPrettyPrinter(new DefaultPrettyPrinter()
+                        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                        .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+                        .withSeparators(Separators.createDefaultInstance()
+                                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)))
+                .enable(SerializationFeature.INDENT_OUTPUT);
+        static final ObjectMapper COMPACT = new ObjectMapper();
+
+        static String pretty(Object value) {
+            try {
+                return MAPPER.writeValueAsString(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        static String compact(Object value) {
+            try {
+                return COMPACT.writeValueAsString(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /**
+     * An SDK response as plain Java maps and lists with the API's member names, the shape the AWS CLI
+     * and boto3 print (AttributeValues stay typed: {"S": "..."}).
+     */
+    static Object sdkToPlain(Object value) {
+        if (value == null || value instanceof SdkAutoConstructList<?> || value instanceof SdkAutoConstructMap<?, ?>) {
+            return null;
+        }
+        if (value instanceof SdkPojo pojo) {
+            Map<String, Object> out = new TreeMap<>();
+            for (SdkField<?> field : pojo.sdkFields()) {
+                Object v = sdkToPlain(field.getValueOrDefault(pojo));
+                if (v != null) out.put(field.memberName(), v);
+            }
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object o : list) out.add(sdkToPlain(o));
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new TreeMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), sdkToPlain(v)));
+            return out;
+        }
+        if (value instanceof SdkBytes bytes) return Base64.getEncoder().encodeToString(bytes.asByteArray());
+        if (value instanceof Instant instant) return instant.toString();
+        return value;
+    }
+
+    /** A DynamoDB item as ordinary JSON values: numbers as numbers, sets as arrays, maps as objects. */
+    static Map<String, Object> itemToPlain(Map<String, AttributeValue> item) {
+        Map<String, Object> out = new TreeMap<>();
+        item.forEach((k, v) -> out.put(k, attributeToPlain(v)));
+        return out;
+    }
+
+    static Object attributeToPlain(AttributeValue v) {
+        return switch (v.type()) {
+            case S -> v.s();
+            case N -> new BigDecimal(v.n());
+            case BOOL -> v.bool();
+            case NUL -> null;
+            case B -> Base64.getEncoder().encodeToString(v.b().asByteArray());
+            case SS -> v.ss();
+            case NS -> v.ns().stream().map(BigDecimal::new).toList();
+            case BS -> v.bs().stream().map(b -> Base64.getEncoder().encodeToString(b.asByteArray())).toList();
+            case M -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                v.m().forEach((k, x) -> m.put(k, attributeToPlain(x)));
+                yield m;
+            }
+            case L -> v.l().stream().map(Ddb::attributeToPlain).toList();
+            default -> null;
+        };
+    }
+
+    /** A boxed table like the AWS CLI's --output table: a title row, a header row, then the rows. */
+    static String boxTable(String title, List<String> headers, List<List<String>> rows) {
+        int[] width = new int[headers.size()];
+        for (int i = 0; i < width.length; i++) width[i] = headers.get(i).length();
+        for (List<String> row : rows) {
+            for (int i = 0; i < width.length; i++) width[i] = Math.max(width[i], row.get(i).length());
+        }
+        int inner = 0;
+        for (int w : width) inner += w + 3;
+        inner -= 1;
+        if (title != null) inner = Math.max(inner, title.length() + 2);
+        // widen the last column when the title is the widest thing
+        int used = 0;
+        for (int w : width) used += w + 3;
+        width[width.length - 1] += Math.max(0, inner + 1 - used);
+
+        StringBuilder sb = new StringBuilder();
+        String rule = rule(width);
+        if (title != null) {
+            sb.append('+').append("-".repeat(inner)).append("+\n");
+            int pad = inner - title.length();
+            sb.append('|').append(" ".repeat(pad / 2)).append(title).append(" ".repeat(pad - pad / 2)).append("|\n");
+        }
+        sb.append(rule).append(line(width, headers)).append(rule);
+        for (List<String> row : rows) sb.append(line(width, row));
+        if (!rows.isEmpty()) sb.append(rule);
+        return sb.toString();
+    }
+
+    private static String rule(int[] width) {
+        StringBuilder sb = new StringBuilder("+");
+        for (int w : width) sb.append("-".repeat(w + 2)).append('+');
+        return sb.append('\n').toString();
+    }
+
+    private static String line(int[] width, List<String> cells) {
+        StringBuilder sb = new StringBuilder("|");
+        for (int i = 0; i < width.length; i++) {
+            String c = cells.get(i);
+            sb.append(' ').append(c).append(" ".repeat(width[i] - c.length())).append(" |");
+        }
+        return sb.append('\n').toString();
+    }
+}
