@@ -10,9 +10,12 @@
 // Short-lived CLI processes: C1 only and the serial GC start fastest.
 //RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.Console;
@@ -22,18 +25,31 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +66,9 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkField;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.core.util.SdkAutoConstructList;
 import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 import software.amazon.awssdk.core.util.VersionInfo;
@@ -118,18 +136,20 @@ final class Ddb {
             String msg = ase.awsErrorDetails() != null ? ase.awsErrorDetails().errorMessage() : ase.getMessage();
             return "DynamoDB refused the request" + (code != null ? " (" + code + ")" : "") + ": " + msg;
         }
-        if (isUnreachable(ex)) {
-            String where = conn != null ? conn.endpointDescription() : "the endpoint";
-            String hint = conn != null && conn.prod() ? "Check your network and AWS_REGION."
-                    : "Start a local one with: bin/ddb/local (or pass --endpoint-url URL, or prod for AWS).";
-            return "Cannot reach DynamoDB at " + where + ". " + hint;
-        }
+        if (isUnreachable(ex)) return unreachable(conn);
         if (ex instanceof SdkClientException && String.valueOf(ex.getMessage()).contains("credentials")) {
             return "No AWS credentials found: set AWS_PROFILE (then 'aws sso login' or 'aws configure'), "
                     + "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
         }
         String msg = ex.getMessage();
         return (msg == null || msg.isBlank()) ? ex.getClass().getSimpleName() : firstLine(msg);
+    }
+
+    static String unreachable(Connection conn) {
+        String where = conn != null ? conn.endpointDescription() : "the endpoint";
+        String hint = conn != null && conn.prod() ? "Check your network and AWS_REGION."
+                : "Start a local one with: bin/ddb/local (or pass --endpoint-url URL, or prod for AWS).";
+        return "Cannot reach DynamoDB at " + where + ". " + hint;
     }
 
     static boolean isUnreachable(Throwable ex) {
@@ -149,6 +169,7 @@ final class Ddb {
     }
 
     static <T> T mixin(CommandSpec spec, Class<T> type) {
+        if (spec == null) return null;
         for (CommandSpec m : spec.mixins().values()) {
             if (type.isInstance(m.userObject())) return type.cast(m.userObject());
         }
@@ -322,18 +343,51 @@ final class Ddb {
                             + "'aws configure'), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.", e);
                 }
             }
+            if (!prod()) probe(ep);
             Duration connect = prod() ? Duration.ofSeconds(5) : Duration.ofSeconds(2);
             var builder = DynamoDbClient.builder()
                     .httpClientBuilder(UrlConnectionHttpClient.builder()
                             .connectionTimeout(connect).socketTimeout(Duration.ofSeconds(60)))
                     .region(Region.of(regionId))
                     .credentialsProvider(creds)
-                    .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+                    .overrideConfiguration(o -> o.retryStrategy(RETRIES));
             if (ep != null) builder.endpointOverride(ep);
             return client = builder.build();
         }
 
         boolean isLocal() { return !prod(); }
+
+        /**
+         * The client retries refused connections like any I/O error; a local server that is not running
+         * should say so at once instead.
+         */
+        private void probe(URI ep) {
+            int port = ep.getPort() != -1 ? ep.getPort() : "https".equalsIgnoreCase(ep.getScheme()) ? 443 : 80;
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(ep.getHost(), port), 2000);
+            } catch (IOException e) {
+                throw new Failure(unreachable(this), e);
+            }
+        }
+    }
+
+    /**
+     * Every call survives throttling, 5xx answers and connections dropped mid-response: up to 10 attempts
+     * with exponential backoff and full jitter, and no circuit breaker that would stop retrying in a long bulk
+     * run. An endpoint that cannot be reached at all is not retried, so local mode fails fast.
+     */
+    static final RetryStrategy RETRIES = StandardRetryStrategy.builder()
+            .maxAttempts(10)
+            .circuitBreakerEnabled(false)
+            .retryOnException(Ddb::isTransient)
+            .treatAsThrottling(e -> e instanceof AwsServiceException ase && ase.isThrottlingException())
+            .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(5)))
+            .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(250), Duration.ofSeconds(10)))
+            .build();
+
+    static boolean isTransient(Throwable e) {
+        if (e instanceof AwsServiceException ase) return ase.isThrottlingException() || ase.statusCode() >= 500;
+        return e instanceof SdkClientException && !isUnreachable(e);
     }
 
     static boolean isLoopback(String host) {
@@ -396,6 +450,176 @@ final class Ddb {
         }
     }
 
+    // ---- Files next to the scripts ------------------------------------------------------------
+
+    /**
+     * A file or folder of this repository, found from the running script (the launcher passes
+     * -Djbang.source) or else from the working directory upwards; null when neither has it.
+     */
+    static Path repoPath(String relative) {
+        List<Path> starts = new ArrayList<>();
+        String source = System.getProperty("jbang.source");
+        if (source != null) starts.add(Path.of(source).toAbsolutePath().getParent());
+        starts.add(Path.of("").toAbsolutePath());
+        for (Path start : starts) {
+            for (Path d = start; d != null; d = d.getParent()) {
+                if (Files.exists(d.resolve(relative))) return d.resolve(relative);
+            }
+        }
+        return null;
+    }
+
+    // ---- Timestamps and ids, as the Cruddur backend writes and reads them ---------------------
+
+    /** Fixed width, UTC, microseconds, explicit offset: string order is time order. */
+    static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+    static String timestamp(Instant t) {
+        return TIMESTAMP.format(t.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** Accepts the fixed-width form, any ISO-8601 date-time with Z or an offset, or a bare date (midnight UTC). */
+    static Instant parseInstant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw new IllegalArgumentException("'" + text + "' is not an ISO-8601 date or timestamp "
+                        + "(e.g. 2026-11-24 or 2026-11-24T04:15:31.123456+00:00)");
+            }
+        }
+    }
+
+    private static final Pattern UUID_PATTERN =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    static boolean isUuid(String s) {
+        return s != null && UUID_PATTERN.matcher(s).matches();
+    }
+
+    // ---- Sample data: seeds/users.json and seeds/conversations/*.json -------------------------
+
+    record User(String uuid, String handle, String displayName) {}
+
+    record Message(String from, String text) {}
+
+    record Conversation(String source, String messageGroupUuid, List<String> participants, List<Message> messages) {}
+
+    record Seeds(Path dir, List<User> users, List<Conversation> conversations) {
+        User user(String handle) {
+            for (User u : users) if (u.handle().equals(handle)) return u;
+            return null;
+        }
+
+        String handles() {
+            return String.join(", ", users.stream().map(User::handle).toList());
+        }
+    }
+
+    /** The seeds folder: --seeds, else $CRUDDUR_SEEDS, else seeds/ of this repository (null if none). */
+    static Path seedsDir(Path explicit) {
+        if (explicit != null) return explicit;
+        String env = env("CRUDDUR_SEEDS");
+        if (env != null) return Path.of(env);
+        Path found = repoPath("seeds/users.json");
+        return found == null ? null : found.getParent();
+    }
+
+    /** Reads and checks every seed file; any problem is one line naming the file and the entry. */
+    static Seeds loadSeeds(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new Failure("No seeds folder" + (dir == null ? "" : " at " + dir)
+                    + ": pass --seeds DIR (a folder with users.json and conversations/*.json)");
+        }
+        Path usersFile = dir.resolve("users.json");
+        JsonNode usersJson = readJson(usersFile);
+        if (!usersJson.isArray() || usersJson.isEmpty()) throw new Failure(usersFile + ": expected a non-empty JSON array of users");
+        List<User> users = new ArrayList<>();
+        Map<String, String> seenUuids = new HashMap<>();
+        Map<String, String> seenHandles = new HashMap<>();
+        for (int i = 0; i < usersJson.size(); i++) {
+            String entry = usersFile + ": users[" + i + "]";
+            JsonNode u = usersJson.get(i);
+            String uuid = text(u, "uuid", entry);
+            String handle = text(u, "handle", entry);
+            String name = text(u, "display_name", entry);
+            if (!isUuid(uuid)) throw new Failure(entry + ": uuid '" + uuid + "' is not a UUID");
+            if (seenUuids.putIfAbsent(uuid.toLowerCase(), entry) != null) {
+                throw new Failure(entry + ": duplicate uuid " + uuid + " (also in " + seenUuids.get(uuid.toLowerCase()) + ")");
+            }
+            if (seenHandles.putIfAbsent(handle, entry) != null) {
+                throw new Failure(entry + ": duplicate handle '" + handle + "'");
+            }
+            users.add(new User(uuid, handle, name));
+        }
+
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir.resolve("conversations"))) {
+            files = list.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            throw new Failure(dir.resolve("conversations") + ": cannot list conversation files (" + e.getMessage() + ")");
+        }
+        if (files.isEmpty()) throw new Failure(dir.resolve("conversations") + ": no *.json conversation files");
+        List<Conversation> conversations = new ArrayList<>();
+        Map<String, Path> seenGroups = new HashMap<>();
+        for (Path file : files) {
+            JsonNode c = readJson(file);
+            String group = text(c, "message_group_uuid", file.toString());
+            if (!isUuid(group)) throw new Failure(file + ": message_group_uuid '" + group + "' is not a UUID");
+            if (seenGroups.putIfAbsent(group.toLowerCase(), file) != null) {
+                throw new Failure(file + ": duplicate message_group_uuid " + group + " (also in " + seenGroups.get(group.toLowerCase()) + ")");
+            }
+            JsonNode p = c.get("participants");
+            if (p == null || !p.isArray() || p.size() != 2) throw new Failure(file + ": participants must list exactly two handles");
+            List<String> participants = List.of(p.get(0).asText(), p.get(1).asText());
+            for (int i = 0; i < 2; i++) {
+                if (!seenHandles.containsKey(participants.get(i))) {
+                    throw new Failure(file + ": participants[" + i + "]: unknown handle '" + participants.get(i)
+                            + "' (users.json has: " + String.join(", ", seenHandles.keySet().stream().sorted().toList()) + ")");
+                }
+            }
+            if (participants.get(0).equals(participants.get(1))) throw new Failure(file + ": participants must be two different users");
+            JsonNode ms = c.get("messages");
+            if (ms == null || !ms.isArray() || ms.isEmpty()) throw new Failure(file + ": messages must be a non-empty array");
+            List<Message> messages = new ArrayList<>();
+            for (int i = 0; i < ms.size(); i++) {
+                String entry = file + ": messages[" + i + "]";
+                String from = text(ms.get(i), "from", entry);
+                String body = ms.get(i).path("text").asText("");
+                if (!participants.contains(from)) {
+                    throw new Failure(entry + ": unknown handle '" + from + "' (participants: " + String.join(", ", participants) + ")");
+                }
+                if (body.isBlank()) throw new Failure(entry + ": empty message");
+                messages.add(new Message(from, body));
+            }
+            conversations.add(new Conversation(file.toString(), group, participants, messages));
+        }
+        return new Seeds(dir, users, conversations);
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return Json.STRICT.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            String where = loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+            throw new Failure(file + where + ": malformed JSON: " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new Failure(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    private static String text(JsonNode node, String field, String entry) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new Failure(entry + ": missing or empty \"" + field + "\"");
+        }
+        return v.asText();
+    }
+
     // ---- Output ----------------------------------------------------------------------------
 
     enum Format { table, json, text, jsonl }
@@ -419,6 +643,7 @@ final class Ddb {
                                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER)))
                 .enable(SerializationFeature.INDENT_OUTPUT);
         static final ObjectMapper COMPACT = new ObjectMapper();
+        static final ObjectMapper STRICT = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
         static String pretty(Object value) {
             try {
