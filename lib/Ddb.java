@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -46,6 +47,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -81,6 +83,9 @@ import software.amazon.awssdk.regions.providers.SystemSettingsRegionProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
@@ -618,6 +623,130 @@ final class Ddb {
             throw new Failure(entry + ": missing or empty \"" + field + "\"");
         }
         return v.asText();
+    }
+
+    // ---- Queries of the access patterns --------------------------------------------------------
+
+    /** --year, or --since/--until: which part of a partition's sort key (a timestamp) to read. */
+    static final class TimeRange {
+        @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
+        @Option(names = "--year", paramLabel = "YYYY", description = "Only this year.")
+        Integer year;
+
+        @Option(names = "--since", paramLabel = "WHEN", description = "From this ISO date or timestamp on (inclusive).")
+        String since;
+
+        @Option(names = "--until", paramLabel = "WHEN", description = "Up to this ISO date (the whole day) or timestamp (inclusive).")
+        String until;
+
+        /**
+         * The sort-key condition to AND with "pk = :pk", or null for the whole partition. A year is either a
+         * begins_with prefix (list-conversations, as the original) or a BETWEEN of its first and last instant.
+         */
+        String condition(Map<String, AttributeValue> values, Integer defaultYear, boolean yearAsPrefix) {
+            if (year != null && (since != null || until != null)) {
+                throw new ParameterException(spec.commandLine(), "--year excludes --since and --until");
+            }
+            Integer y = year != null ? year : (since == null && until == null ? defaultYear : null);
+            if (y != null) {
+                if (y < 1000 || y > 9999) throw new ParameterException(spec.commandLine(), "--year must have four digits");
+                if (yearAsPrefix) {
+                    values.put(":year", AttributeValue.fromS(String.valueOf(y)));
+                    return "begins_with(sk, :year)";
+                }
+                values.put(":start", AttributeValue.fromS(y + "-01-01T00:00:00.000000+00:00"));
+                values.put(":end", AttributeValue.fromS(y + "-12-31T23:59:59.999999+00:00"));
+                return "sk BETWEEN :start AND :end";
+            }
+            if (since != null) values.put(":since", AttributeValue.fromS(timestamp(instant("--since", since, false))));
+            if (until != null) values.put(":until", AttributeValue.fromS(timestamp(instant("--until", until, true))));
+            if (since != null && until != null) return "sk BETWEEN :since AND :until";
+            if (since != null) return "sk >= :since";
+            if (until != null) return "sk <= :until";
+            return null;
+        }
+
+        private Instant instant(String option, String text, boolean endOfDay) {
+            try {
+                Instant t = parseInstant(text);
+                boolean dateOnly = text.length() == 10;
+                return endOfDay && dateOnly ? t.plus(Duration.ofDays(1)).minusNanos(1000) : t;
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Runs a Query, following LastEvaluatedKey until `limit` items (null: all of them) and merging the pages
+     * into one response the way the AWS CLI does: Items, Count, ScannedCount and ConsumedCapacity add up,
+     * LastEvaluatedKey is there when more items remain.
+     */
+    static QueryResponse query(DynamoDbClient ddb, QueryRequest request, Integer limit) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        int scanned = 0;
+        double capacity = 0;
+        boolean hasCapacity = false;
+        Map<String, AttributeValue> startKey = null;
+        QueryResponse page;
+        do {
+            var next = request.toBuilder().exclusiveStartKey(startKey);
+            if (limit != null) next.limit(limit - items.size());
+            page = ddb.query(next.build());
+            items.addAll(page.items());
+            scanned += page.scannedCount();
+            if (page.consumedCapacity() != null) {
+                hasCapacity = true;
+                capacity += page.consumedCapacity().capacityUnits();
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null && (limit == null || items.size() < limit));
+        var merged = QueryResponse.builder().items(items).count(items.size()).scannedCount(scanned);
+        if (startKey != null) merged.lastEvaluatedKey(startKey);
+        if (hasCapacity) merged.consumedCapacity(ConsumedCapacity.builder().tableName(request.tableName()).capacityUnits(capacity).build());
+        return merged.build();
+    }
+
+    static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd hh:mm a", Locale.US);
+
+    /** A stored timestamp in the reader's time zone, e.g. 2026-11-24 04:15 AM. */
+    static String localTime(String storedTimestamp) {
+        try {
+            return LOCAL_TIME.format(OffsetDateTime.parse(storedTimestamp).atZoneSameInstant(ZoneId.systemDefault()));
+        } catch (DateTimeParseException e) {
+            return storedTimestamp;
+        }
+    }
+
+    static String attribute(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? "" : v.s() != null ? v.s() : v.n() != null ? v.n() : String.valueOf(sdkToPlain(v));
+    }
+
+    /** $COLUMNS, else the terminal's width when there is one, else 120. */
+    static int terminalWidth() {
+        String columns = env("COLUMNS");
+        if (columns != null && columns.matches("\\d+")) return Integer.parseInt(columns);
+        if (System.console() != null) {
+            try {
+                Process p = new ProcessBuilder("sh", "-c", "stty size < /dev/tty").redirectErrorStream(true).start();
+                String[] size = new String(p.getInputStream().readAllBytes()).trim().split(" ");
+                if (p.waitFor() == 0 && size.length == 2) return Integer.parseInt(size[1]);
+            } catch (IOException | NumberFormatException e) {
+                // no usable terminal size: fall through to the default
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 120;
+    }
+
+    /** One line of at most `width` characters: white space folded, an ellipsis where it was cut. */
+    static String preview(String text, int width) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        if (width < 2) return "";
+        return flat.length() <= width ? flat : flat.substring(0, width - 1) + "…";
     }
 
     // ---- Output ----------------------------------------------------------------------------
