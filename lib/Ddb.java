@@ -108,6 +108,8 @@ final class Ddb {
      */
     static int run(Object command, String... args) {
         CommandLine cl = new CommandLine(command);
+        // Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+        if (env("NO_COLOR") != null || System.console() == null) cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             PrintWriter err = c.getErr();
@@ -349,6 +351,15 @@ final class Ddb {
                 }
             }
             if (!prod()) probe(ep);
+            return client = build(ep, regionId, creds);
+        }
+
+        /** The same local endpoint with other credentials and region (DynamoDB Local without -sharedDb keeps them apart). */
+        DynamoDbClient localClientAs(String accessKey, String regionId) {
+            return build(endpoint(), regionId, StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, accessKey)));
+        }
+
+        private DynamoDbClient build(URI ep, String regionId, AwsCredentialsProvider creds) {
             Duration connect = prod() ? Duration.ofSeconds(5) : Duration.ofSeconds(2);
             var builder = DynamoDbClient.builder()
                     .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -357,7 +368,7 @@ final class Ddb {
                     .credentialsProvider(creds)
                     .overrideConfiguration(o -> o.retryStrategy(RETRIES));
             if (ep != null) builder.endpointOverride(ep);
-            return client = builder.build();
+            return builder.build();
         }
 
         boolean isLocal() { return !prod(); }
