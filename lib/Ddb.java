@@ -389,17 +389,30 @@ final class Ddb {
 
     /**
      * Every call survives throttling, 5xx answers and connections dropped mid-response: up to 10 attempts
+     * (AWS_MAX_ATTEMPTS)
      * with exponential backoff and full jitter, and no circuit breaker that would stop retrying in a long bulk
      * run. An endpoint that cannot be reached at all is not retried, so local mode fails fast.
      */
+    static final int MAX_ATTEMPTS = attemptsFromEnvironment();
+
     static final RetryStrategy RETRIES = StandardRetryStrategy.builder()
-            .maxAttempts(10)
+            .maxAttempts(MAX_ATTEMPTS)
             .circuitBreakerEnabled(false)
             .retryOnException(Ddb::isTransient)
             .treatAsThrottling(e -> e instanceof AwsServiceException ase && ase.isThrottlingException())
             .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(5)))
             .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(250), Duration.ofSeconds(10)))
             .build();
+
+    /** AWS_MAX_ATTEMPTS, the AWS tools' own setting, else 10. */
+    private static int attemptsFromEnvironment() {
+        String v = env("AWS_MAX_ATTEMPTS");
+        try {
+            return v == null ? 10 : Math.max(1, Integer.parseInt(v.trim()));
+        } catch (NumberFormatException e) {
+            return 10;
+        }
+    }
 
     static boolean isTransient(Throwable e) {
         if (e instanceof AwsServiceException ase) return ase.isThrottlingException() || ase.statusCode() >= 500;
@@ -765,8 +778,8 @@ final class Ddb {
     enum Format { table, json, text, jsonl }
 
     /** Each script takes the formats that make sense for it; the others are a usage error. */
-    static void requireFormat(CommandSpec spec, Format format, Format... allowed) {
-        for (Format f : allowed) if (f == format) return;
+    static Format format(CommandSpec spec, String value, Format... allowed) {
+        for (Format f : allowed) if (f.name().equals(value)) return f;
         StringBuilder names = new StringBuilder();
         for (Format f : allowed) names.append(names.length() == 0 ? "" : ", ").append(f);
         throw new ParameterException(spec.commandLine(), "--output must be one of: " + names);

@@ -153,6 +153,36 @@ class PatternsTest {
     }
 
     @Test
+    void completeResultsThroughThrottlingDroppedConnectionsAndDelays() throws Exception {
+        var direct = JSON.readTree(Cli.local("patterns/get-conversation", "--table", table, "--all", "-o", "json").run().out());
+        var directList = JSON.readTree(Cli.local("patterns/list-conversations", "--table", table, "-o", "json").run().out());
+        try (FaultProxy proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(
+                new FaultProxy.Rule("Query", FaultProxy.Fault.THROTTLING, 2),
+                new FaultProxy.Rule("Query", FaultProxy.Fault.DROP_CONNECTION, 3),
+                new FaultProxy.Rule("Query", FaultProxy.Fault.DELAY, 5)))) {
+            for (int i = 0; i < 3; i++) {
+                var conversation = Cli.script("patterns/get-conversation", "--table", table, "--all", "-o", "json",
+                        "--endpoint-url", proxy.endpoint()).run();
+                assertEquals(0, conversation.exit(), conversation::toString);
+                assertEquals(direct.get("Items"), JSON.readTree(conversation.out()).get("Items"));
+                var list = Cli.script("patterns/list-conversations", "--table", table, "-o", "json", "--endpoint-url", proxy.endpoint()).run();
+                assertEquals(0, list.exit(), list::toString);
+                assertEquals(directList.get("Items"), JSON.readTree(list.out()).get("Items"));
+            }
+            System.out.println("patterns through the fault proxy: " + proxy.report());
+            assertTrue(proxy.injected(FaultProxy.Fault.DROP_CONNECTION) > 0, proxy::report);
+        }
+        try (FaultProxy hopeless = new FaultProxy(LocalDynamo.endpoint(), List.of(
+                new FaultProxy.Rule("Query", FaultProxy.Fault.PROVISIONED_THROUGHPUT_EXCEEDED, 1)))) {
+            var r = Cli.script("patterns/get-conversation", "--table", table, "--endpoint-url", hopeless.endpoint())
+                    .env("AWS_MAX_ATTEMPTS", "2").run();
+            assertEquals(1, r.exit(), r::toString);
+            assertEquals("get-conversation: DynamoDB refused the request (ProvisionedThroughputExceededException): "
+                    + "The level of configured provisioned throughput for the table was exceeded.", r.err());
+        }
+    }
+
+    @Test
     void emptyConversationIsANoteAndExitZero() {
         var r = Cli.local("patterns/get-conversation", "00000000-0000-4000-8000-00000000abcd", "--table", table).run();
         assertEquals(0, r.exit(), r::toString);

@@ -176,7 +176,10 @@ class SeedTest {
         try (FaultProxy proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(
                 new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.UNPROCESSED_ITEMS, 2),
                 new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.PROVISIONED_THROUGHPUT_EXCEEDED, 5),
-                new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.THROTTLING, 7)))) {
+                new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.THROTTLING, 7),
+                new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.DROP_CONNECTION, 11),
+                new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.DELAY, 13),
+                new FaultProxy.Rule("Query", FaultProxy.Fault.THROTTLING, 3)))) {
             var r = Cli.script("seed", "--table", table, "--synthetic", "--users", "5", "--conversations", "20",
                     "--messages", "48", "--endpoint-url", proxy.endpoint()).run();
             System.out.println("seed through the fault proxy: " + proxy.report() + "; " + r.err().lines().reduce((a, b) -> b).orElse(""));
@@ -184,9 +187,26 @@ class SeedTest {
             assertTrue(proxy.injected(FaultProxy.Fault.UNPROCESSED_ITEMS) > 0);
             assertTrue(proxy.injected(FaultProxy.Fault.PROVISIONED_THROUGHPUT_EXCEEDED) > 0);
             assertTrue(proxy.injected(FaultProxy.Fault.THROTTLING) > 0);
+            assertTrue(proxy.injected(FaultProxy.Fault.DROP_CONNECTION) > 0);
         }
         var items = Tables.snapshot(ddb, table);
         assertEquals(20 * 50, items.size(), "every item exactly once");
+    }
+
+    @Test
+    void faultsThatNeverStopFailClearlyAndListWhatWasNotWritten() throws Exception {
+        String table = Tables.fresh("seed-hopeless");
+        try (FaultProxy proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(
+                new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.UNPROCESSED_ITEMS, 1)))) {
+            var r = Cli.script("seed", "--table", table, "--endpoint-url", proxy.endpoint()).env("AWS_MAX_ATTEMPTS", "3").run();
+            System.out.println("seed against a table that never takes every write: " + proxy.report());
+            assertEquals(1, r.exit(), r::toString);
+            String last = r.err().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.matches("seed: \\d+ of 57 items were not written after 3 attempts \\(left unprocessed by DynamoDB\\): (MSG|GRP)#.*"), r::toString);
+            assertTrue(last.endsWith("Run seed again to complete the data set: it replaces, never duplicates."), r::toString);
+            int notWritten = Integer.parseInt(last.replaceAll("seed: (\\d+) of.*", "$1"));
+            assertEquals(57 - notWritten, LocalDynamo.scanAll(ddb, table).size(), "the report matches the table");
+        }
     }
 
     // ---- bad seeds: one clear line, exit 1, the table untouched ----
