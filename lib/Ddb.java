@@ -52,6 +52,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -108,6 +109,10 @@ final class Ddb {
      */
     static int run(Object command, String... args) {
         CommandLine cl = new CommandLine(command);
+        // `SCRIPT generate-completion` prints a bash/zsh completion script (see bin/completion).
+        CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().hidden(true);
+        cl.addSubcommand("generate-completion", completion);
         // Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org).
         if (env("NO_COLOR") != null || System.console() == null) cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((ex, a) -> {

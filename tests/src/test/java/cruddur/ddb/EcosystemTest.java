@@ -1,0 +1,154 @@
+package cruddur.ddb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The three ways users meet the scripts: directly, through JBang (catalog, app install), copied elsewhere. */
+class EcosystemTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Cli jbang(String... args) {
+        return Cli.executable(Path.of("jbang"), args);
+    }
+
+    @Test
+    void everyScriptHasHelpWithExamplesAndTheVersions() {
+        for (String script : List.of("local", "schema-load", "drop", "list-tables", "seed", "scan",
+                "patterns/list-conversations", "patterns/get-conversation")) {
+            var help = Cli.script(script, "--help").run();
+            assertEquals(0, help.exit(), help::toString);
+            String name = script.replace("patterns/", "");
+            assertTrue(help.out().startsWith("Usage: " + name), help::toString);
+            assertTrue(help.out().contains("Examples:"), help::toString);
+            assertTrue(help.out().contains("-V, --version"), help::toString);
+            assertFalse(help.out().contains("\u001B["), "no colours when piped: " + help);
+            if (!script.equals("local")) {
+                assertTrue(help.out().contains("--endpoint-url=URL"), help::toString);
+                assertTrue(help.out().contains("--profile=NAME"), help::toString);
+            }
+            var version = Cli.script(script, "--version").run();
+            assertTrue(version.out().matches("(?s)cruddur-ddb \\d+\\.\\d+\\.\\d+\nJBang .*, Java .*, AWS SDK for Java 2\\..*"), version::toString);
+        }
+    }
+
+    @Test
+    void catalogHasAnAliasWithADescriptionForEveryScript() throws Exception {
+        JsonNode aliases = JSON.readTree(Cli.REPO.resolve("jbang-catalog.json").toFile()).get("aliases");
+        List<String> names = new ArrayList<>();
+        aliases.fieldNames().forEachRemaining(names::add);
+        assertEquals(List.of("drop", "get-conversation", "list-conversations", "list-tables", "local", "scan", "schema-load", "seed"),
+                names.stream().sorted().toList());
+        var list = jbang("alias", "list").run();
+        assertEquals(0, list.exit(), list::toString);
+        for (Iterator<Map.Entry<String, JsonNode>> it = aliases.fields(); it.hasNext(); ) {
+            var alias = it.next();
+            assertTrue(Files.isExecutable(Cli.REPO.resolve(alias.getValue().get("script-ref").asText())), alias.toString());
+            assertTrue(list.out().contains(alias.getKey() + "\n   " + alias.getValue().get("description").asText()), list::toString);
+        }
+    }
+
+    @Test
+    void aliasesRunFromTheRepositoryAndFromElsewhere() throws Exception {
+        var here = jbang("list-tables", "-o", "text", "--endpoint-url", LocalDynamo.endpoint()).run();
+        assertEquals(0, here.exit(), here::toString);
+        var elsewhere = jbang("list-tables@" + Cli.REPO.resolve("jbang-catalog.json"), "-o", "json", "--endpoint-url", LocalDynamo.endpoint())
+                .in(Files.createTempDirectory("elsewhere")).run();
+        assertEquals(0, elsewhere.exit(), elsewhere::toString);
+        assertTrue(JSON.readTree(elsewhere.out()).isArray(), elsewhere::toString);
+    }
+
+    @Test
+    void appInstallOfACatalogAliasWorksFromAnyDirectory() throws Exception {
+        // A throwaway JBang home: what bin/setup makes for a new user, then `jbang app install`.
+        Path home = Files.createTempDirectory("jbang-home");
+        var setup = Cli.executable(Cli.REPO.resolve("bin/setup")).env("JBANG_DIR", home.toString())
+                .env("PATH", "/usr/local/bin:/usr/bin:/bin").run();
+        assertEquals(0, setup.exit(), setup::toString);
+        String path = home.resolve("bin") + ":" + System.getenv("PATH");
+        var install = Cli.executable(home.resolve("bin/jbang"), "app", "install", "list-tables@" + Cli.REPO.resolve("jbang-catalog.json"))
+                .env("JBANG_DIR", home.toString()).env("PATH", path).run();
+        assertEquals(0, install.exit(), install::toString);
+        Path installed = home.resolve("bin/list-tables");
+        assertTrue(Files.isExecutable(installed), install::toString);
+        var run = Cli.executable(installed, "-o", "text", "--endpoint-url", LocalDynamo.endpoint())
+                .env("JBANG_DIR", home.toString()).env("PATH", path).in(Files.createTempDirectory("anywhere")).run();
+        assertEquals(0, run.exit(), run::toString);
+    }
+
+    @Test
+    void copiedScriptsRunWithJustTheHelperBesideThem() throws Exception {
+        Path other = Files.createTempDirectory("other-repo");
+        for (String file : List.of("bin/ddb/scan", "bin/ddb/seed", "bin/ddb/patterns/get-conversation", "lib/Ddb.java")) {
+            Files.createDirectories(other.resolve(file).getParent());
+            Files.copy(Cli.REPO.resolve(file), other.resolve(file), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        String table = Tables.fresh("copied");
+        String endpoint = LocalDynamo.endpoint();
+
+        var noSeeds = Cli.executable(other.resolve("bin/ddb/seed"), "--table", table, "--endpoint-url", endpoint).in(other).run();
+        assertEquals(1, noSeeds.exit(), noSeeds::toString);
+        assertTrue(noSeeds.err().contains("No seeds folder: pass --seeds DIR"), noSeeds::toString);
+
+        var synthetic = Cli.executable(other.resolve("bin/ddb/seed"), "--table", table, "--synthetic", "--users", "3",
+                "--conversations", "2", "--messages", "30", "--endpoint-url", endpoint).in(other).run();
+        assertEquals(0, synthetic.exit(), synthetic::toString);
+
+        var scan = Cli.executable(other.resolve("bin/ddb/scan"), "--table", table, "--endpoint-url", endpoint).in(other).run();
+        assertEquals(0, scan.exit(), scan::toString);
+        assertEquals(64, scan.out().lines().count());
+
+        var noUuid = Cli.executable(other.resolve("bin/ddb/patterns/get-conversation"), "--table", table, "--endpoint-url", endpoint).in(other).run();
+        assertEquals(2, noUuid.exit(), noUuid::toString);
+        assertTrue(noUuid.err().contains("pass MESSAGE_GROUP_UUID"), noUuid::toString);
+        String group = JSON.readTree(scan.out().lines().filter(l -> l.contains("\"MSG#")).findFirst().orElseThrow())
+                .get("pk").asText().substring(4);
+        var conversation = Cli.executable(other.resolve("bin/ddb/patterns/get-conversation"), group, "--table", table, "--all",
+                "--endpoint-url", endpoint).in(other).run();
+        assertEquals(0, conversation.exit(), conversation::toString);
+        assertEquals(30, conversation.out().lines().count());
+    }
+
+    @Test
+    void completionForEveryScript() throws Exception {
+        var r = Cli.executable(Cli.REPO.resolve("bin/completion")).run();
+        assertEquals(0, r.exit(), r::toString);
+        Path file = Files.createTempFile("completion", ".bash");
+        Files.writeString(file, r.out());
+        var probe = Cli.executable(Path.of("bash"), "-c", "source " + file + " 2>/dev/null; "
+                + "COMP_WORDS=(seed --thr); COMP_CWORD=1; COMP_LINE='seed --thr'; _picocli_seed; echo \"${COMPREPLY[@]}\"; "
+                + "COMP_WORDS=(scan --seg); COMP_CWORD=1; COMP_LINE='scan --seg'; _picocli_scan; echo \"${COMPREPLY[@]}\"").run();
+        assertEquals("--threads\n--segments", probe.out().strip(), probe::toString);
+        for (String name : List.of("local", "schema-load", "drop", "list-tables", "seed", "scan", "list-conversations", "get-conversation")) {
+            assertTrue(r.out().contains("complete -F _complete_" + name + " "), name);
+        }
+    }
+
+    @Test
+    void progressBarOnATerminalOnlyAndNotWithNoColor() throws Exception {
+        String table = Tables.fresh("progress");
+        String seed = Cli.REPO.resolve("bin/ddb/seed") + " --table " + table + " --synthetic --users 5 --conversations 40 --messages 98"
+                + " --endpoint-url " + LocalDynamo.endpoint();
+        // `script` gives the command a pseudo-terminal, as a user's shell would.
+        var tty = Cli.executable(Path.of("script"), "-qec", seed, "/dev/null").run();
+        assertEquals(0, tty.exit(), tty::toString);
+        assertTrue(tty.out().contains("seed") && tty.out().contains("items/s") && tty.out().contains("100%"), tty::toString);
+
+        var noColor = Cli.executable(Path.of("script"), "-qec", seed, "/dev/null").env("NO_COLOR", "1").run();
+        assertEquals(0, noColor.exit(), noColor::toString);
+        assertFalse(noColor.out().contains("100%"), noColor::toString);
+
+        var piped = Cli.executable(Path.of("bash"), "-c", seed).run();
+        assertFalse(piped.err().contains("%"), piped::toString);
+    }
+}
