@@ -8,7 +8,7 @@
 // The SDK logs through slf4j-api 1.7; the matching nop binding keeps stderr quiet.
 //DEPS org.slf4j:slf4j-nop:1.7.36
 // Short-lived CLI processes: C1 only and the serial GC start fastest.
-//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
