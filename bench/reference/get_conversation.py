@@ -5,11 +5,10 @@ import json
 import sys
 from datetime import datetime
 
-import boto3
+from common import client
 
 endpoint, table, group, year = sys.argv[1:5]
-dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
-                        aws_access_key_id="reference", aws_secret_access_key="reference")
+dynamodb = client(endpoint)
 response = dynamodb.query(
     TableName=table,
     ScanIndexForward=False,

@@ -5,12 +5,11 @@ import json
 import sys
 from datetime import datetime
 
-import boto3
+from common import client
 
 endpoint, table, user_uuid = sys.argv[1:4]
 year = sys.argv[4] if len(sys.argv) > 4 else str(datetime.now().year)
-dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
-                        aws_access_key_id="reference", aws_secret_access_key="reference")
+dynamodb = client(endpoint)
 response = dynamodb.query(
     TableName=table,
     KeyConditionExpression="pk = :pk AND begins_with(sk,:year)",

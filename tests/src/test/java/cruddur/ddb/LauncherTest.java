@@ -33,6 +33,7 @@ class LauncherTest {
     static String version(Path tree) {
         var r = Cli.executable(tree.resolve("bin/ddb/list-tables"), "--version").in(tree).run();
         assertEquals(0, r.exit(), r::toString);
+        assertEquals("", r.err(), "nothing from the launcher or the class archives on stderr");
         return r.out();
     }
 
@@ -76,6 +77,23 @@ class LauncherTest {
         assertTrue(jar.endsWith(".jar") && Files.deleteIfExists(Path.of(jar)), "deleted " + jar);
         assertTrue(version(tree).startsWith("cruddur-ddb 0.1.0\n"));
         assertTrue(Files.exists(Path.of(jar)), "JBang built it again");
+    }
+
+    @Test
+    void ctrlCStopsTheRunThatTrainsTheClassArchive() throws Exception {
+        // A fresh copy has a fresh key: its first fast run is the training run, a child of the launcher.
+        Path tree = copyOf("bin/ddb/seed", "lib/Ddb.java");
+        assertEquals(0, Cli.executable(tree.resolve("bin/ddb/seed"), "--help").run().exit()); // compiles, does not train
+        String table = Tables.fresh("train-sigint");
+        Process p = new ProcessBuilder(tree.resolve("bin/ddb/seed").toString(), "--table", table, "--synthetic", "--users", "20",
+                "--conversations", "300", "--messages", "98", "--threads", "1", "--endpoint-url", LocalDynamo.endpoint())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        var ddb = LocalDynamo.client();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (ddb.scan(q -> q.tableName(table).select("COUNT")).count() < 200 && System.currentTimeMillis() < deadline) Thread.sleep(100);
+        new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "stops within 5 s of Ctrl-C");
+        assertEquals(130, p.exitValue());
     }
 
     @Test

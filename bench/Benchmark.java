@@ -1,0 +1,376 @@
+// The side-by-side benchmark: every script, warm, through its shebang, against the aws CLI / boto3 equivalent
+// of the original scripts (bench/reference/), interleaved in one run; then bulk seed and scan. Run: bench/run.
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS software.amazon.awssdk:bom:2.57.8@pom
+//DEPS software.amazon.awssdk:dynamodb
+//DEPS software.amazon.awssdk:url-connection-client
+//DEPS org.slf4j:slf4j-nop:1.7.36
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.Year;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+@Command(name = "bench/run", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Benchmark the scripts against the original aws CLI / boto3 scripts on a DynamoDB Local of its own; "
+                + "writes bench/RESULTS.md.")
+class Benchmark implements Callable<Integer> {
+    static final String ANDREW = "7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01";
+    static final String GROUP = "5ae290ed-55d1-47a0-bc6d-fe2bc2700399";
+
+    @Option(names = "--repo", required = true, description = "The repository (bench/run passes it).")
+    Path repo;
+
+    @Option(names = "--runs", defaultValue = "7", description = "Runs of each script and of its reference.")
+    int runs;
+
+    @Option(names = "--bulk-runs", defaultValue = "3", description = "Runs of each bulk workload.")
+    int bulkRuns;
+
+    @Option(names = "--conversations", defaultValue = "1000", description = "Bulk: conversations (x (messages+2) items).")
+    int conversations;
+
+    @Option(names = "--messages", defaultValue = "98", description = "Bulk: messages per conversation.")
+    int messages;
+
+    @Option(names = "--tiny", description = "One run of everything on a few hundred items: proves the benchmark works.")
+    boolean tiny;
+
+    @Option(names = "--first-run", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure a first run on a fresh JBang home and Maven repository (downloads).")
+    boolean firstRun;
+
+    @Option(names = "--out", description = "Where to write the results (default: bench/RESULTS.md; --tiny: stdout only).")
+    Path out;
+
+    record Sample(double seconds, long rssKb, long lines) {}
+
+    record Row(String name, String ours, String reference, List<Sample> mine, List<Sample> theirs) {}
+
+    String endpoint;
+    DynamoDbClient ddb;
+    boolean boto3;
+    boolean awsCli;
+    final List<Row> rows = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    final Map<String, List<Sample>> bulk = new LinkedHashMap<>();
+    long bulkItems;
+
+    public static void main(String... args) {
+        System.exit(new CommandLine(new Benchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (tiny) {
+            runs = 1;
+            bulkRuns = 1;
+            conversations = 4;
+            messages = 48;
+            firstRun = false;
+        }
+        bulkItems = (long) conversations * (messages + 2);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process server = new ProcessBuilder(repo.resolve("bin/ddb/local").toString(), "--in-memory", "--port", String.valueOf(port))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String ready = new BufferedReader(new InputStreamReader(server.getInputStream())).readLine();
+            if (ready == null || !ready.startsWith("DynamoDB Local ready")) throw new IllegalStateException("bin/ddb/local did not start");
+            endpoint = "http://127.0.0.1:" + port;
+            ddb = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            boto3 = quiet("python3", "-c", "import boto3");
+            awsCli = quiet("aws", "--version");
+            if (!boto3) notes.add("python3 with boto3 is absent: the boto3 references were skipped.");
+            if (!awsCli) notes.add("the aws CLI is absent: its references were skipped.");
+            scripts();
+            bulk();
+            if (firstRun) firstRun();
+        } finally {
+            server.destroy();
+            server.waitFor(20, TimeUnit.SECONDS);
+        }
+        String report = report();
+        if (out == null && !tiny) out = repo.resolve("bench/RESULTS.md");
+        if (out != null) Files.writeString(out, report);
+        System.out.print(report);
+        return 0;
+    }
+
+    // ---- every script, warm, against its reference ----------------------------------------------
+
+    List<String> ours(String script, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/ddb/" + script).toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--endpoint-url", endpoint));
+        return cmd;
+    }
+
+    List<String> python(String script, String... args) {
+        if (!boto3) return null;
+        List<String> cmd = new ArrayList<>(List.of("python3", repo.resolve("bench/reference/" + script).toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    List<String> aws(String... args) {
+        if (!awsCli) return null;
+        List<String> cmd = new ArrayList<>(List.of("aws", "dynamodb"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--endpoint-url", endpoint));
+        return cmd;
+    }
+
+    void scripts() throws Exception {
+        String year = String.valueOf(Year.now().getValue());
+        run(ours("schema-load"));
+        run(ours("seed"));
+        run(ours("schema-load", "--table", "bench-seed-ours", "--billing-mode", "PAY_PER_REQUEST"));
+        run(ours("schema-load", "--table", "bench-seed-ref", "--billing-mode", "PAY_PER_REQUEST"));
+
+        record Pair(String name, String ours, String reference, List<String> mine, List<String> theirs) {}
+        List<java.util.function.IntFunction<Pair>> pairs = List.of(
+                r -> new Pair("list-tables", "list-tables", "aws dynamodb list-tables --output table",
+                        ours("list-tables"), aws("list-tables", "--output", "table")),
+                r -> new Pair("schema-load", "schema-load", "boto3 create_table", ours("schema-load", "--table", "bench-ours-" + r),
+                        python("schema_load.py", endpoint, "bench-ref-" + r)),
+                r -> new Pair("drop", "drop TABLE", "aws dynamodb delete-table", ours("drop", "bench-ours-" + r),
+                        aws("delete-table", "--table-name", "bench-ref-" + r)),
+                r -> new Pair("seed (57 items)", "seed", "boto3 batch_writer", ours("seed", "--table", "bench-seed-ours"),
+                        python("seed.py", endpoint, "bench-seed-ref", repo.resolve("seeds").toString())),
+                r -> new Pair("scan (57 items)", "scan", "boto3 paginated scan", ours("scan"),
+                        python("scan.py", endpoint, "cruddur-messages")),
+                r -> new Pair("list-conversations", "list-conversations -o json", "boto3 query (original)",
+                        ours("patterns/list-conversations", "-o", "json"), python("list_conversations.py", endpoint, "cruddur-messages", ANDREW, year)),
+                r -> new Pair("get-conversation", "get-conversation --year Y -o json", "boto3 query (original)",
+                        ours("patterns/get-conversation", "--year", year, "-o", "json"),
+                        python("get_conversation.py", endpoint, "cruddur-messages", GROUP, year)));
+
+        // Warm-up: the first runs compile, train the class archive and build it in the background.
+        for (int w = 0; w < 3; w++) {
+            for (var p : pairs) {
+                Pair pair = p.apply(-1 - w);
+                run(pair.mine());
+                if (w == 0 && pair.theirs() != null) run(pair.theirs());
+            }
+            Thread.sleep(2000);
+        }
+        Map<String, List<Sample>> mine = new LinkedHashMap<>();
+        Map<String, List<Sample>> theirs = new LinkedHashMap<>();
+        for (int r = 0; r < runs; r++) {
+            for (var p : pairs) {
+                Pair pair = p.apply(r);
+                // Alternate who goes first, so a drift in machine load hits both sides alike.
+                boolean oursFirst = r % 2 == 0;
+                if (oursFirst) mine.computeIfAbsent(pair.name(), k -> new ArrayList<>()).add(run(pair.mine()));
+                if (pair.theirs() != null) theirs.computeIfAbsent(pair.name(), k -> new ArrayList<>()).add(run(pair.theirs()));
+                if (!oursFirst) mine.computeIfAbsent(pair.name(), k -> new ArrayList<>()).add(run(pair.mine()));
+            }
+        }
+        for (var p : pairs) {
+            Pair pair = p.apply(0);
+            rows.add(new Row(pair.name(), pair.ours(), pair.theirs() == null ? "(skipped)" : pair.reference(),
+                    mine.get(pair.name()), theirs.getOrDefault(pair.name(), List.of())));
+        }
+    }
+
+    // ---- bulk: synthetic seed and scan ----------------------------------------------------------
+
+    void bulk() throws Exception {
+        String c = String.valueOf(conversations);
+        String m = String.valueOf(messages);
+        Map<String, java.util.function.Function<String, List<String>>> writers = new LinkedHashMap<>();
+        writers.put("seed --synthetic (8 threads, default)", t -> ours("seed", "--table", t, "--synthetic", "--conversations", c, "--messages", m));
+        if (boto3) {
+            writers.put("boto3 Table.batch_writer()", t -> python("seed_bulk.py", endpoint, t, c, m));
+            writers.put("boto3 batch_write_item, 8 threads", t -> python("seed_bulk.py", endpoint, t, c, m, "8"));
+        }
+        writers.put("ceiling: seed --synthetic --threads 16", t -> ours("seed", "--table", t, "--synthetic", "--conversations", c, "--messages", m, "--threads", "16"));
+        writers.put("ceiling: seed --synthetic --threads 32", t -> ours("seed", "--table", t, "--synthetic", "--conversations", c, "--messages", m, "--threads", "32"));
+        int n = 0;
+        for (int r = 0; r < bulkRuns; r++) {
+            for (var w : writers.entrySet()) {
+                String table = "bulk-" + (n++);
+                createTable(table);
+                Sample s = run(w.getValue().apply(table));
+                long count = ddb.scanPaginator(q -> q.tableName(table).select("COUNT")).stream().mapToLong(p -> p.count()).sum();
+                if (count != bulkItems) throw new IllegalStateException(w.getKey() + " left " + count + " items, not " + bulkItems);
+                ddb.deleteTable(d -> d.tableName(table));
+                bulk.computeIfAbsent("write|" + w.getKey(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        String table = "bulk-scan";
+        createTable(table);
+        run(ours("seed", "--table", table, "--synthetic", "--conversations", c, "--messages", m));
+        Map<String, List<String>> readers = new LinkedHashMap<>();
+        readers.put("scan (4 segments, default)", ours("scan", "--table", table));
+        if (boto3) {
+            readers.put("boto3 paginated scan", python("scan.py", endpoint, table));
+            readers.put("boto3 parallel scan, 4 segments", python("scan.py", endpoint, table, "4"));
+        }
+        readers.put("ceiling: scan --segments 16", ours("scan", "--table", table, "--segments", "16"));
+        for (int r = 0; r < bulkRuns; r++) {
+            for (var e : readers.entrySet()) {
+                Sample s = run(e.getValue());
+                if (s.lines() != bulkItems) throw new IllegalStateException(e.getKey() + " printed " + s.lines() + " items, not " + bulkItems);
+                bulk.computeIfAbsent("read|" + e.getKey(), k -> new ArrayList<>()).add(s);
+            }
+        }
+    }
+
+    void createTable(String table) {
+        ddb.createTable(t -> t.tableName(table).billingMode("PAY_PER_REQUEST")
+                .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE"))
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"), a -> a.attributeName("sk").attributeType("S")));
+    }
+
+    // ---- first run on a fresh machine -------------------------------------------------------------
+
+    void firstRun() throws Exception {
+        Path home = Files.createTempDirectory("bench-jbang-home");
+        Path maven = Files.createTempDirectory("bench-m2");
+        Map<String, String> env = Map.of("JBANG_DIR", home.toString(), "JBANG_REPO", maven.toString(),
+                "MAVEN_OPTS", "-Dmaven.repo.local=" + maven, "PATH", home.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
+        Sample install = run(List.of(repo.resolve("bin/setup").toString()), env);
+        Sample first = run(ours("list-tables"), env);
+        Sample second = run(ours("list-tables"), env);
+        notes.add(String.format("First run on a fresh JBang home and an empty Maven repository: bin/setup (JBang %s from Maven "
+                + "Central) %.1f s; then the first list-tables (resolving and downloading its dependencies, compiling) %.1f s; "
+                + "the second %.2f s.", "0.127.18", install.seconds(), first.seconds(), second.seconds()));
+    }
+
+    // ---- running and measuring ------------------------------------------------------------------
+
+    static boolean quiet(String... cmd) {
+        try {
+            return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    Sample run(List<String> cmd) throws Exception {
+        return run(cmd, Map.of());
+    }
+
+    /** Wall time, peak RSS (GNU time, when present) and the lines it wrote to its stdout pipe. */
+    Sample run(List<String> cmd, Map<String, String> extraEnv) throws Exception {
+        if (cmd == null) return null;
+        Path rss = Files.createTempFile("bench-rss", ".txt");
+        List<String> full = new ArrayList<>();
+        boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
+        if (gnuTime) full.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString()));
+        full.addAll(cmd);
+        ProcessBuilder pb = new ProcessBuilder(full).directory(repo.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench", "AWS_REGION", "us-east-1", "AWS_DEFAULT_REGION", "us-east-1",
+                "AWS_PAGER", "", "COLUMNS", "120"));
+        pb.environment().putAll(extraEnv);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        long lines = 0;
+        try (InputStream in = p.getInputStream()) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                for (int i = 0; i < n; i++) if (buffer[i] == '\n') lines++;
+            }
+        }
+        int exit = p.waitFor();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (exit != 0) throw new IllegalStateException("exit " + exit + ": " + String.join(" ", cmd));
+        long kb = -1;
+        if (gnuTime) {
+            String text = Files.readString(rss).trim();
+            kb = text.isEmpty() ? -1 : Long.parseLong(text.substring(text.lastIndexOf('\n') + 1).trim());
+        }
+        Files.deleteIfExists(rss);
+        return new Sample(seconds, kb, lines);
+    }
+
+    // ---- the report --------------------------------------------------------------------------------
+
+    static double median(List<Sample> samples) {
+        List<Double> s = samples.stream().map(Sample::seconds).sorted().toList();
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static String range(List<Sample> samples) {
+        double min = samples.stream().mapToDouble(Sample::seconds).min().orElse(0);
+        double max = samples.stream().mapToDouble(Sample::seconds).max().orElse(0);
+        return String.format("%.3f–%.3f", min, max);
+    }
+
+    static String rss(List<Sample> samples) {
+        long max = samples.stream().mapToLong(Sample::rssKb).max().orElse(-1);
+        return max < 0 ? "n/a" : String.format("%d MB", Math.round(max / 1024.0));
+    }
+
+    String report() throws Exception {
+        String java = new String(new ProcessBuilder("java", "-version").redirectErrorStream(true).start().getInputStream()
+                .readAllBytes(), StandardCharsets.UTF_8).lines().findFirst().orElse("?");
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Benchmark results\n\n");
+        sb.append(String.format("%s, %d cores, %s (java on PATH; the launcher runs the scripts on the newest JDK 25+ it finds), "
+                + "DynamoDB Local 2.6.1 in memory on the same machine.%s%n%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                java, tiny ? " **Tiny mode: one run, a few hundred items; not a measurement.**" : ""));
+        sb.append(String.format("## Every script, warm, through its shebang (median of %d runs, interleaved with the reference)%n%n", runs));
+        sb.append("| operation | this | median s | min–max s | peak RSS | reference | median s | min–max s | peak RSS | this / reference |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
+        for (Row r : rows) {
+            boolean ref = !r.theirs().isEmpty();
+            sb.append(String.format("| %s | `%s` | %.3f | %s | %s | %s | %s | %s | %s | %s |%n", r.name(), r.ours(), median(r.mine()), range(r.mine()),
+                    rss(r.mine()), r.reference(), ref ? String.format("%.3f", median(r.theirs())) : "", ref ? range(r.theirs()) : "",
+                    ref ? rss(r.theirs()) : "", ref ? String.format("**%.2f×**", median(r.mine()) / median(r.theirs())) : ""));
+        }
+        sb.append(String.format("%n## Bulk: %,d items (median of %d runs; items/s over the whole process, start-up included)%n%n", bulkItems, bulkRuns));
+        sb.append("| workload | client | median s | min–max s | items/s | peak RSS | this project's default is |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        Map<String, Double> defaults = new LinkedHashMap<>();
+        for (var e : bulk.entrySet()) {
+            String kind = e.getKey().substring(0, e.getKey().indexOf('|'));
+            double rate = bulkItems / median(e.getValue());
+            defaults.putIfAbsent(kind, rate);
+            sb.append(String.format("| %s | %s | %.2f | %s | %,.0f | %s | %s |%n", kind.equals("write") ? "seed (write)" : "scan (read to a pipe)",
+                    e.getKey().substring(e.getKey().indexOf('|') + 1), median(e.getValue()), range(e.getValue()), rate,
+                    rss(e.getValue()), String.format("%.2f× as fast", defaults.get(kind) / rate)));
+        }
+        double ceilingWrite = bulk.entrySet().stream().filter(e -> e.getKey().startsWith("write|"))
+                .mapToDouble(e -> bulkItems / median(e.getValue())).max().orElse(0);
+        double ceilingRead = bulk.entrySet().stream().filter(e -> e.getKey().startsWith("read|"))
+                .mapToDouble(e -> bulkItems / median(e.getValue())).max().orElse(0);
+        sb.append(String.format("%nDynamoDB Local's ceiling on this machine, the best of any client above: %,.0f items/s written, "
+                + "%,.0f items/s scanned. The default seed reaches %.0f%% of the write ceiling.%n", ceilingWrite, ceilingRead,
+                100 * defaults.getOrDefault("write", 0.0) / ceilingWrite));
+        if (!notes.isEmpty()) {
+            sb.append("\n## Notes\n\n");
+            for (String n : notes) sb.append("- ").append(n).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,26 @@
+package cruddur.ddb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark runs (tiny mode: one run, a few hundred items); its timings are reported, never asserted. */
+class BenchmarkTest {
+    @Test
+    void tinyBenchmarkWritesEveryRow() throws Exception {
+        Path out = Files.createTempFile("RESULTS", ".md");
+        var r = Cli.executable(Cli.REPO.resolve("bench/run"), "--tiny", "--out", out.toString()).timeout(600).run();
+        assertEquals(0, r.exit(), r::toString);
+        String report = Files.readString(out);
+        assertTrue(report.startsWith("# Benchmark results"), report);
+        for (String row : List.of("| list-tables |", "| schema-load |", "| drop |", "| seed (57 items) |", "| scan (57 items) |",
+                "| list-conversations |", "| get-conversation |", "seed --synthetic (8 threads, default) |",
+                "scan (4 segments, default) |", "DynamoDB Local's ceiling")) {
+            assertTrue(report.contains(row), row + " in\n" + report);
+        }
+    }
+}
