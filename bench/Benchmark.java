@@ -92,35 +92,45 @@ class Benchmark implements Callable<Integer> {
             firstRun = false;
         }
         bulkItems = (long) conversations * (messages + 2);
+        Process server = startServer();
+        try {
+            boto3 = quiet("python3", "-c", "import boto3");
+            awsCli = quiet("aws", "--version");
+            if (!boto3) notes.add("python3 with boto3 is absent: the boto3 references were skipped.");
+            if (!awsCli) notes.add("the aws CLI is absent: its references were skipped.");
+            scripts();
+        } finally {
+            stop(server);
+        }
+        bulk();
+        if (firstRun) firstRun();
+        String report = report();
+        if (out == null && !tiny) out = repo.resolve("bench/RESULTS.md");
+        if (out != null) Files.writeString(out, report);
+        System.out.print(report);
+        return 0;
+    }
+
+    /** A DynamoDB Local of the benchmark's own, in memory on a free port; sets endpoint and ddb. */
+    Process startServer() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Process server = new ProcessBuilder(repo.resolve("bin/ddb/local").toString(), "--in-memory", "--port", String.valueOf(port))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            String ready = new BufferedReader(new InputStreamReader(server.getInputStream())).readLine();
-            if (ready == null || !ready.startsWith("DynamoDB Local ready")) throw new IllegalStateException("bin/ddb/local did not start");
-            endpoint = "http://127.0.0.1:" + port;
-            ddb = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                    .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            boto3 = quiet("python3", "-c", "import boto3");
-            awsCli = quiet("aws", "--version");
-            if (!boto3) notes.add("python3 with boto3 is absent: the boto3 references were skipped.");
-            if (!awsCli) notes.add("the aws CLI is absent: its references were skipped.");
-            scripts();
-            bulk();
-            if (firstRun) firstRun();
-        } finally {
-            server.destroy();
-            server.waitFor(20, TimeUnit.SECONDS);
-        }
-        String report = report();
-        if (out == null && !tiny) out = repo.resolve("bench/RESULTS.md");
-        if (out != null) Files.writeString(out, report);
-        System.out.print(report);
-        return 0;
+        String ready = new BufferedReader(new InputStreamReader(server.getInputStream())).readLine();
+        if (ready == null || !ready.startsWith("DynamoDB Local ready")) throw new IllegalStateException("bin/ddb/local did not start");
+        endpoint = "http://127.0.0.1:" + port;
+        ddb = DynamoDbClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        return server;
+    }
+
+    static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        server.waitFor(20, TimeUnit.SECONDS);
     }
 
     // ---- every script, warm, against its reference ----------------------------------------------
@@ -213,18 +223,33 @@ class Benchmark implements Callable<Integer> {
         }
         writers.put("ceiling: seed --synthetic --threads 16", t -> ours("seed", "--table", t, "--synthetic", "--conversations", c, "--messages", m, "--threads", "16"));
         writers.put("ceiling: seed --synthetic --threads 32", t -> ours("seed", "--table", t, "--synthetic", "--conversations", c, "--messages", m, "--threads", "32"));
-        int n = 0;
+        // Every write run gets a fresh server: an in-memory DynamoDB Local grows with every table it held, and a
+        // later run on an older server would be slower for reasons of its own. Who goes first alternates.
         for (int r = 0; r < bulkRuns; r++) {
-            for (var w : writers.entrySet()) {
-                String table = "bulk-" + (n++);
-                createTable(table);
-                Sample s = run(w.getValue().apply(table));
-                long count = ddb.scanPaginator(q -> q.tableName(table).select("COUNT")).stream().mapToLong(p -> p.count()).sum();
-                if (count != bulkItems) throw new IllegalStateException(w.getKey() + " left " + count + " items, not " + bulkItems);
-                ddb.deleteTable(d -> d.tableName(table));
-                bulk.computeIfAbsent("write|" + w.getKey(), k -> new ArrayList<>()).add(s);
+            List<Map.Entry<String, java.util.function.Function<String, List<String>>>> order = new ArrayList<>(writers.entrySet());
+            if (r % 2 == 1) java.util.Collections.reverse(order);
+            for (var w : order) {
+                Process server = startServer();
+                try {
+                    createTable("bulk");
+                    Sample s = run(w.getValue().apply("bulk"));
+                    long count = ddb.scanPaginator(q -> q.tableName("bulk").select("COUNT")).stream().mapToLong(p -> p.count()).sum();
+                    if (count != bulkItems) throw new IllegalStateException(w.getKey() + " left " + count + " items, not " + bulkItems);
+                    bulk.computeIfAbsent("write|" + w.getKey(), k -> new ArrayList<>()).add(s);
+                } finally {
+                    stop(server);
+                }
             }
         }
+        Process server = startServer();
+        try {
+            readAll(c, m);
+        } finally {
+            stop(server);
+        }
+    }
+
+    void readAll(String c, String m) throws Exception {
         String table = "bulk-scan";
         createTable(table);
         run(ours("seed", "--table", table, "--synthetic", "--conversations", c, "--messages", m));
@@ -236,7 +261,9 @@ class Benchmark implements Callable<Integer> {
         }
         readers.put("ceiling: scan --segments 16", ours("scan", "--table", table, "--segments", "16"));
         for (int r = 0; r < bulkRuns; r++) {
-            for (var e : readers.entrySet()) {
+            List<Map.Entry<String, List<String>>> order = new ArrayList<>(readers.entrySet());
+            if (r % 2 == 1) java.util.Collections.reverse(order);
+            for (var e : order) {
                 Sample s = run(e.getValue());
                 if (s.lines() != bulkItems) throw new IllegalStateException(e.getKey() + " printed " + s.lines() + " items, not " + bulkItems);
                 bulk.computeIfAbsent("read|" + e.getKey(), k -> new ArrayList<>()).add(s);

@@ -4,23 +4,28 @@
 //DEPS software.amazon.awssdk:bom:2.57.8@pom
 //DEPS software.amazon.awssdk:dynamodb
 //DEPS software.amazon.awssdk:url-connection-client
-//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
+// Streaming JSON in and out (no data binding: it costs start-up time and nothing here needs it).
+//DEPS com.fasterxml.jackson.core:jackson-core:2.18.2
+// Progress bars with items/s and ETA, drawn only on a terminal.
+//DEPS me.tongfei:progressbar:0.10.1
 // The SDK logs through slf4j-api 1.7; the matching nop binding keeps stderr quiet.
 //DEPS org.slf4j:slf4j-nop:1.7.36
-// Short-lived CLI processes: C1 only and the serial GC start fastest.
-//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+// Short-lived CLI processes: C1 only and the serial GC start fastest; JLine (the progress bar) loads a native library.
+//RUNTIME_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.ConnectException;
@@ -52,6 +57,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
@@ -569,14 +577,14 @@ final class Ddb {
                     + ": pass --seeds DIR (a folder with users.json and conversations/*.json)");
         }
         Path usersFile = dir.resolve("users.json");
-        JsonNode usersJson = readJson(usersFile);
-        if (!usersJson.isArray() || usersJson.isEmpty()) throw new Failure(usersFile + ": expected a non-empty JSON array of users");
+        List<?> usersJson = Json.read(usersFile) instanceof List<?> l && !l.isEmpty() ? l : null;
+        if (usersJson == null) throw new Failure(usersFile + ": expected a non-empty JSON array of users");
         List<User> users = new ArrayList<>();
         Map<String, String> seenUuids = new HashMap<>();
         Map<String, String> seenHandles = new HashMap<>();
         for (int i = 0; i < usersJson.size(); i++) {
             String entry = usersFile + ": users[" + i + "]";
-            JsonNode u = usersJson.get(i);
+            Object u = usersJson.get(i);
             String uuid = text(u, "uuid", entry);
             String handle = text(u, "handle", entry);
             String name = text(u, "display_name", entry);
@@ -600,15 +608,17 @@ final class Ddb {
         List<Conversation> conversations = new ArrayList<>();
         Map<String, Path> seenGroups = new HashMap<>();
         for (Path file : files) {
-            JsonNode c = readJson(file);
+            Map<?, ?> c = Json.read(file) instanceof Map<?, ?> m ? m : Map.of();
             String group = text(c, "message_group_uuid", file.toString());
             if (!isUuid(group)) throw new Failure(file + ": message_group_uuid '" + group + "' is not a UUID");
             if (seenGroups.putIfAbsent(group.toLowerCase(), file) != null) {
                 throw new Failure(file + ": duplicate message_group_uuid " + group + " (also in " + seenGroups.get(group.toLowerCase()) + ")");
             }
-            JsonNode p = c.get("participants");
-            if (p == null || !p.isArray() || p.size() != 2) throw new Failure(file + ": participants must list exactly two handles");
-            List<String> participants = List.of(p.get(0).asText(), p.get(1).asText());
+            List<?> p = c.get("participants") instanceof List<?> l ? l : List.of();
+            if (p.size() != 2 || !(p.get(0) instanceof String) || !(p.get(1) instanceof String)) {
+                throw new Failure(file + ": participants must list exactly two handles");
+            }
+            List<String> participants = List.of((String) p.get(0), (String) p.get(1));
             for (int i = 0; i < 2; i++) {
                 if (!seenHandles.containsKey(participants.get(i))) {
                     throw new Failure(file + ": participants[" + i + "]: unknown handle '" + participants.get(i)
@@ -616,13 +626,13 @@ final class Ddb {
                 }
             }
             if (participants.get(0).equals(participants.get(1))) throw new Failure(file + ": participants must be two different users");
-            JsonNode ms = c.get("messages");
-            if (ms == null || !ms.isArray() || ms.isEmpty()) throw new Failure(file + ": messages must be a non-empty array");
+            List<?> ms = c.get("messages") instanceof List<?> l ? l : List.of();
+            if (ms.isEmpty()) throw new Failure(file + ": messages must be a non-empty array");
             List<Message> messages = new ArrayList<>();
             for (int i = 0; i < ms.size(); i++) {
                 String entry = file + ": messages[" + i + "]";
                 String from = text(ms.get(i), "from", entry);
-                String body = ms.get(i).path("text").asText("");
+                String body = ms.get(i) instanceof Map<?, ?> m && m.get("text") instanceof String t ? t : "";
                 if (!participants.contains(from)) {
                     throw new Failure(entry + ": unknown handle '" + from + "' (participants: " + String.join(", ", participants) + ")");
                 }
@@ -634,24 +644,12 @@ final class Ddb {
         return new Seeds(dir, users, conversations);
     }
 
-    private static JsonNode readJson(Path file) {
-        try {
-            return Json.STRICT.readTree(file.toFile());
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            String where = loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr();
-            throw new Failure(file + where + ": malformed JSON: " + firstLine(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new Failure(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-        }
-    }
-
-    private static String text(JsonNode node, String field, String entry) {
-        JsonNode v = node == null ? null : node.get(field);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+    private static String text(Object node, String field, String entry) {
+        Object v = node instanceof Map<?, ?> m ? m.get(field) : null;
+        if (!(v instanceof String text) || text.isBlank()) {
             throw new Failure(entry + ": missing or empty \"" + field + "\"");
         }
-        return v.asText();
+        return text;
     }
 
     // ---- Queries of the access patterns --------------------------------------------------------
@@ -713,6 +711,11 @@ final class Ddb {
      * LastEvaluatedKey is there when more items remain.
      */
     static QueryResponse query(DynamoDbClient ddb, QueryRequest request, Integer limit) {
+        return query(ddb, request, limit, null);
+    }
+
+    /** The same, reporting progress page by page (for --all on a terminal). */
+    static QueryResponse query(DynamoDbClient ddb, QueryRequest request, Integer limit, ProgressBar bar) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         int scanned = 0;
         double capacity = 0;
@@ -724,6 +727,7 @@ final class Ddb {
             if (limit != null) next.limit(limit - items.size());
             page = ddb.query(next.build());
             items.addAll(page.items());
+            if (bar != null) bar.stepTo(items.size());
             scanned += page.scannedCount();
             if (page.consumedCapacity() != null) {
                 hasCapacity = true;
@@ -778,7 +782,17 @@ final class Ddb {
         return flat.length() <= width ? flat : flat.substring(0, width - 1) + "…";
     }
 
-    // ---- Output ----------------------------------------------------------------------------
+    // ---- Output ------------------------------------------------------------------------------
+
+    /**
+     * A progress bar on stderr for long work (total -1: unknown), or null when stderr is no terminal, NO_COLOR is
+     * set, or the work is too small to be worth one.
+     */
+    static ProgressBar progress(String task, long total) {
+        if (System.console() == null || env("NO_COLOR") != null || (total >= 0 && total < 1_000)) return null;
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                .showSpeed().setUnit(" items", 1).build();
+    }
 
     enum Format { table, json, text, jsonl }
 
@@ -790,32 +804,92 @@ final class Ddb {
         throw new ParameterException(spec.commandLine(), "--output must be one of: " + names);
     }
 
+    /** JSON out and in with Jackson's streaming API, as plain maps, lists, strings, numbers, booleans and nulls. */
     static final class Json {
-        // Laid out like Python's json.dumps(indent=2), so output diffs cleanly against the original scripts'.
-        static final ObjectMapper MAPPER = new ObjectMapper()
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .setDefaultPrettyPrinter(new DefaultPrettyPrinter()
+        static final JsonFactory FACTORY = new JsonFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+        /** Laid out like Python's json.dumps(indent=2), so output diffs cleanly against the original scripts'. */
+        static String pretty(Object value) {
+            StringWriter out = new StringWriter();
+            try (JsonGenerator g = FACTORY.createGenerator(out)) {
+                g.setPrettyPrinter(new DefaultPrettyPrinter()
                         .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                         .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-                        .withSeparators(Separators.createDefaultInstance()
-                                .withObjectFieldValueSpacing(Separators.Spacing.AFTER)))
-                .enable(SerializationFeature.INDENT_OUTPUT);
-        static final ObjectMapper COMPACT = new ObjectMapper();
-        static final ObjectMapper STRICT = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
-        static String pretty(Object value) {
-            try {
-                return MAPPER.writeValueAsString(value);
+                        .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+                write(g, value);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            return out.toString();
         }
 
-        static String compact(Object value) {
-            try {
-                return COMPACT.writeValueAsString(value);
+        static void write(JsonGenerator g, Object value) throws IOException {
+            if (value instanceof Map<?, ?> map) {
+                g.writeStartObject();
+                for (var e : map.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    write(g, e.getValue());
+                }
+                g.writeEndObject();
+            } else if (value instanceof List<?> list) {
+                g.writeStartArray();
+                for (Object o : list) write(g, o);
+                g.writeEndArray();
+            } else if (value instanceof BigDecimal n) {
+                g.writeNumber(n);
+            } else if (value instanceof Double || value instanceof Float) {
+                g.writeNumber(((Number) value).doubleValue());
+            } else if (value instanceof Number n) {
+                g.writeNumber(n.longValue());
+            } else if (value instanceof Boolean b) {
+                g.writeBoolean(b);
+            } else if (value == null) {
+                g.writeNull();
+            } else {
+                g.writeString(value.toString());
+            }
+        }
+
+        /** A whole file; a malformed one is a Failure naming file, line and column. */
+        static Object read(Path file) {
+            try (JsonParser p = FACTORY.createParser(file.toFile())) {
+                p.nextToken();
+                Object value = readValue(p);
+                if (p.nextToken() != null) throw new JsonParseException(p, "unexpected content after the JSON value");
+                return value;
+            } catch (JsonProcessingException e) {
+                var loc = e.getLocation();
+                String where = loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+                throw new Failure(file + where + ": malformed JSON: " + firstLine(e.getOriginalMessage()));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new Failure(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            }
+        }
+
+        private static Object readValue(JsonParser p) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t == null) throw new JsonParseException(p, "empty file");
+            switch (t) {
+                case START_OBJECT -> {
+                    Map<String, Object> map = new LinkedHashMap<>();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        p.nextToken();
+                        map.put(name, readValue(p));
+                    }
+                    return map;
+                }
+                case START_ARRAY -> {
+                    List<Object> list = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) list.add(readValue(p));
+                    return list;
+                }
+                case VALUE_STRING -> { return p.getText(); }
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> { return p.getDecimalValue(); }
+                case VALUE_TRUE -> { return Boolean.TRUE; }
+                case VALUE_FALSE -> { return Boolean.FALSE; }
+                case VALUE_NULL -> { return null; }
+                default -> throw new JsonParseException(p, "unexpected " + t);
             }
         }
     }
