@@ -103,7 +103,16 @@ class Benchmark implements Callable<Integer> {
             stop(server);
         }
         bulk();
-        if (firstRun) firstRun();
+        if (firstRun) {
+            Process firstRunServer = startServer();
+            try {
+                firstRun();
+            } catch (Exception e) {
+                notes.add("The first-run measurement failed: " + e.getMessage());
+            } finally {
+                stop(firstRunServer);
+            }
+        }
         String report = report();
         if (out == null && !tiny) out = repo.resolve("bench/RESULTS.md");
         if (out != null) Files.writeString(out, report);

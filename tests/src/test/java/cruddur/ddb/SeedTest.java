@@ -232,53 +232,49 @@ class SeedTest {
         assertEquals(before, Tables.snapshot(ddb, table), "table untouched");
     }
 
+    /** Edits one file of a copy of seeds/ and expects seed to reject it; FILE in the message is that file. */
+    void assertEditRejected(String file, String from, String to, String expected) throws IOException {
+        Path seeds = seedsCopy();
+        Path edited = seeds.resolve(file);
+        String text = Files.readString(edited);
+        assertTrue(text.contains(from), from);
+        Files.writeString(edited, text.replace(from, to));
+        assertRejected(seeds, expected.replace("FILE", edited.toString()));
+    }
+
     @Test
     void malformedJsonNamesFileLineAndColumn() throws Exception {
-        Path seeds = seedsCopy();
-        Path file = seeds.resolve("conversations/andrewbrown-bayko.json");
-        Files.writeString(file, Files.readString(file).replaceFirst("\"participants\": \\[", "\"participants\": [[,"));
-        assertRejected(seeds, file + ":3:");
+        assertEditRejected("conversations/andrewbrown-bayko.json", "\"participants\": [", "\"participants\": [[,", "FILE:3:");
     }
 
     @Test
     void unknownHandleIsRejected() throws Exception {
-        Path seeds = seedsCopy();
-        Path file = seeds.resolve("conversations/andrewbrown-bayko.json");
-        Files.writeString(file, Files.readString(file).replace("\"bayko\"", "\"kosh\""));
-        assertRejected(seeds, file + ": participants[1]: unknown handle 'kosh'");
+        assertEditRejected("conversations/andrewbrown-bayko.json", "\"bayko\"", "\"kosh\"",
+                "FILE: participants[1]: unknown handle 'kosh'");
     }
 
     @Test
     void duplicateUserUuidIsRejected() throws Exception {
-        Path seeds = seedsCopy();
-        Path file = seeds.resolve("users.json");
-        Files.writeString(file, Files.readString(file).replace("3c9b2e7d-5a14-4c8b-b6f2-9d0e1f2a3b04", "7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01"));
-        assertRejected(seeds, file + ": users[1]: duplicate uuid 7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01");
+        assertEditRejected("users.json", "3c9b2e7d-5a14-4c8b-b6f2-9d0e1f2a3b04", "7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01",
+                "FILE: users[1]: duplicate uuid 7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01");
     }
 
     @Test
     void duplicateConversationUuidIsRejected() throws Exception {
-        Path seeds = seedsCopy();
-        Path file = seeds.resolve("conversations/andrewbrown-londo.json");
-        Files.writeString(file, Files.readString(file).replace("1c4e8b2a-7d3f-4a6e-9b0c-5d2f8e1a3b77", "5ae290ed-55d1-47a0-bc6d-fe2bc2700399"));
-        assertRejected(seeds, file + ": duplicate message_group_uuid 5ae290ed-55d1-47a0-bc6d-fe2bc2700399");
+        assertEditRejected("conversations/andrewbrown-londo.json", "1c4e8b2a-7d3f-4a6e-9b0c-5d2f8e1a3b77",
+                "5ae290ed-55d1-47a0-bc6d-fe2bc2700399", "FILE: duplicate message_group_uuid 5ae290ed-55d1-47a0-bc6d-fe2bc2700399");
     }
 
     @Test
     void emptyMessageIsRejected() throws Exception {
-        Path seeds = seedsCopy();
-        Path file = seeds.resolve("conversations/andrewbrown-londo.json");
-        Files.writeString(file, Files.readString(file).replace("\"See you on the timeline, Ambassador.\"", "\"  \""));
-        assertRejected(seeds, file + ": messages[11]: empty message");
+        assertEditRejected("conversations/andrewbrown-londo.json", "\"See you on the timeline, Ambassador.\"", "\"  \"",
+                "FILE: messages[11]: empty message");
     }
 
     @Test
     void oversizedItemIsRejected() throws Exception {
-        Path seeds = seedsCopy();
-        Path file = seeds.resolve("conversations/andrewbrown-londo.json");
-        String huge = "Ambassador! ".repeat(35_000);
-        Files.writeString(file, Files.readString(file).replace("\"See you on the timeline, Ambassador.\"", "\"" + huge + "\""));
-        assertRejected(seeds, file + ": messages[11]: item of ");
+        assertEditRejected("conversations/andrewbrown-londo.json", "\"See you on the timeline, Ambassador.\"",
+                "\"" + "Ambassador! ".repeat(35_000) + "\"", "FILE: messages[11]: item of ");
     }
 
     @Test
