@@ -81,6 +81,25 @@ class LocalServerTest {
     }
 
     @Test
+    void fullDbPathIsOneLine() throws Exception {
+        // A 64 KB file system stands in for a full disk; mounting needs root, so elsewhere this is skipped.
+        Path dir = Files.createTempDirectory("full-disk");
+        boolean mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        if (!mounted) System.out.println("NOTE: cannot mount a small tmpfs here; the full --db-path test is skipped");
+        org.junit.jupiter.api.Assumptions.assumeTrue(mounted, "mounting a tmpfs needs root");
+        try {
+            var r = Cli.script("local", "--port", String.valueOf(LocalDynamo.freePort()), "--db-path", dir.toString())
+                    .timeout(120).run();
+            assertEquals(1, r.exit(), r::toString);
+            assertTrue(r.err().startsWith("local: --db-path " + dir + " has only "), r::toString);
+            assertEquals(1, r.err().lines().count(), r::toString);
+        } finally {
+            new ProcessBuilder("umount", dir.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void inMemoryAndDbPathExcludeEachOther() {
         var r = Cli.script("local", "--in-memory", "--db-path", "/tmp/x").run();
         assertEquals(2, r.exit(), r::toString);
