@@ -925,33 +925,6 @@ final class Ddb {
         return value;
     }
 
-    /** A DynamoDB item as ordinary JSON values: numbers as numbers, sets as arrays, maps as objects. */
-    static Map<String, Object> itemToPlain(Map<String, AttributeValue> item) {
-        Map<String, Object> out = new TreeMap<>();
-        item.forEach((k, v) -> out.put(k, attributeToPlain(v)));
-        return out;
-    }
-
-    static Object attributeToPlain(AttributeValue v) {
-        return switch (v.type()) {
-            case S -> v.s();
-            case N -> new BigDecimal(v.n());
-            case BOOL -> v.bool();
-            case NUL -> null;
-            case B -> Base64.getEncoder().encodeToString(v.b().asByteArray());
-            case SS -> v.ss();
-            case NS -> v.ns().stream().map(BigDecimal::new).toList();
-            case BS -> v.bs().stream().map(b -> Base64.getEncoder().encodeToString(b.asByteArray())).toList();
-            case M -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                v.m().forEach((k, x) -> m.put(k, attributeToPlain(x)));
-                yield m;
-            }
-            case L -> v.l().stream().map(Ddb::attributeToPlain).toList();
-            default -> null;
-        };
-    }
-
     /** A boxed table like the AWS CLI's --output table: a title row, a header row, then the rows. */
     static String boxTable(String title, List<String> headers, List<List<String>> rows) {
         int[] width = new int[headers.size()];
