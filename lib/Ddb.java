@@ -117,10 +117,13 @@ final class Ddb {
      */
     static int run(Object command, String... args) {
         CommandLine cl = new CommandLine(command);
-        // `SCRIPT generate-completion` prints a bash/zsh completion script (see bin/completion).
-        CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
-        completion.getCommandSpec().usageMessage().hidden(true);
-        cl.addSubcommand("generate-completion", completion);
+        // `SCRIPT generate-completion` prints a bash/zsh completion script (see bin/completion); the hidden
+        // subcommand is only modelled when asked for, not on every run.
+        if (args.length > 0 && args[0].equals("generate-completion")) {
+            CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+            completion.getCommandSpec().usageMessage().hidden(true);
+            cl.addSubcommand("generate-completion", completion);
+        }
         // Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org).
         if (env("NO_COLOR") != null || System.console() == null) cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((ex, a) -> {
