@@ -26,6 +26,11 @@ import java.util.zip.CRC32;
 /**
  * An HTTP proxy between the scripts and DynamoDB Local that answers every n-th call of an operation
  * with a fault: throttling errors, UnprocessedItems, a dropped connection, or a delay.
+ *
+ * In capacity mode ({@link #capacity}) it behaves like a real table provisioned with N write units: a token bucket
+ * of N WCU per second with one second of burst. A BatchWriteItem takes the writes that fit, in order, and hands the
+ * rest back as UnprocessedItems; when not even one fits, the call is a ProvisionedThroughputExceededException.
+ * DescribeTable answers as AWS would for that table (its provisioned WCU, an ARN of a real region).
  */
 final class FaultProxy implements AutoCloseable {
     enum Fault { PROVISIONED_THROUGHPUT_EXCEEDED, THROTTLING, UNPROCESSED_ITEMS, DROP_CONNECTION, DELAY }
@@ -43,9 +48,30 @@ final class FaultProxy implements AutoCloseable {
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final Map<Fault, AtomicInteger> injected = new ConcurrentHashMap<>();
 
+    /** Capacity mode: write units per second (0: off), the bucket, and what it let through. */
+    private final int wcu;
+    private double tokens;
+    private long refilled = System.nanoTime();
+    private long firstWrite;
+    private long lastAccepted;
+    final AtomicInteger writeCalls = new AtomicInteger();
+    final AtomicInteger throttledCalls = new AtomicInteger();
+    final AtomicInteger acceptedUnits = new AtomicInteger();
+
     FaultProxy(String upstream, List<Rule> rules) throws IOException {
+        this(upstream, rules, 0);
+    }
+
+    /** A front that behaves like a table provisioned with `wcu` write capacity units. */
+    static FaultProxy capacity(String upstream, int wcu) throws IOException {
+        return new FaultProxy(upstream, List.of(), wcu);
+    }
+
+    private FaultProxy(String upstream, List<Rule> rules, int wcu) throws IOException {
         this.upstream = upstream;
         this.rules = rules;
+        this.wcu = wcu;
+        this.tokens = wcu;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
@@ -65,7 +91,49 @@ final class FaultProxy implements AutoCloseable {
     }
 
     String report() {
+        if (wcu > 0) {
+            return String.format("%d WCU: %d write calls, %d throttled, %d units accepted at %.1f units/s", wcu, writeCalls.get(),
+                    throttledCalls.get(), acceptedUnits.get(), unitsPerSecond());
+        }
         return "calls " + calls + ", faults injected " + injected;
+    }
+
+    /** Units accepted per second, from the first write call to the last accepted write. */
+    synchronized double unitsPerSecond() {
+        return acceptedUnits.get() / Math.max(0.001, (lastAccepted - firstWrite) / 1e9);
+    }
+
+    /** Takes the writes of a BatchWriteItem that the bucket pays for; returns the others, in order. */
+    private synchronized ArrayNode takeCapacity(ArrayNode writes, ArrayNode accepted) {
+        long now = System.nanoTime();
+        if (firstWrite == 0) firstWrite = now;
+        tokens = Math.min(wcu, tokens + (now - refilled) / 1e9 * wcu);
+        refilled = now;
+        ArrayNode refused = JSON.createArrayNode();
+        for (JsonNode w : writes) {
+            int cost = w.has("PutRequest") ? (int) Math.max(1, (size(w.get("PutRequest").get("Item")) + 1023) / 1024) : 1;
+            if (refused.isEmpty() && tokens >= cost) {
+                tokens -= cost;
+                accepted.add(w);
+                acceptedUnits.addAndGet(cost);
+                lastAccepted = now;
+            } else {
+                refused.add(w);
+            }
+        }
+        return refused;
+    }
+
+    /** An item's size as DynamoDB counts it, near enough: attribute names plus values. */
+    private static long size(JsonNode item) {
+        long n = 0;
+        for (var it = item.fields(); it.hasNext(); ) {
+            var e = it.next();
+            n += e.getKey().getBytes(StandardCharsets.UTF_8).length;
+            JsonNode v = e.getValue();
+            n += v.has("M") ? size(v.get("M")) + 3 : v.toString().getBytes(StandardCharsets.UTF_8).length - 8;
+        }
+        return n;
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -79,6 +147,37 @@ final class FaultProxy implements AutoCloseable {
                 if (r.operation().equals(operation) && n % r.everyNth() == 0) fault = r.fault();
             }
             if (fault != null) injected.computeIfAbsent(fault, k -> new AtomicInteger()).incrementAndGet();
+            if (wcu > 0 && operation.equals("DescribeTable")) {
+                HttpResponse<byte[]> response = forward(ex, body);
+                ObjectNode parsed = (ObjectNode) JSON.readTree(response.body());
+                if (parsed.get("Table") instanceof ObjectNode t) {
+                    t.put("TableArn", t.path("TableArn").asText().replace(":ddblocal:000000000000:", ":us-east-1:123456789012:"));
+                    t.remove("BillingModeSummary");
+                    ((ObjectNode) t.with("ProvisionedThroughput")).put("WriteCapacityUnits", wcu);
+                }
+                respond(ex, response.statusCode(), JSON.writeValueAsString(parsed));
+                return;
+            }
+            if (wcu > 0 && operation.equals("BatchWriteItem")) {
+                writeCalls.incrementAndGet();
+                ObjectNode request = (ObjectNode) JSON.readTree(body);
+                ObjectNode items = (ObjectNode) request.get("RequestItems");
+                String table = items.fieldNames().next();
+                ArrayNode accepted = JSON.createArrayNode();
+                ArrayNode refused = takeCapacity((ArrayNode) items.get(table), accepted);
+                if (!refused.isEmpty()) throttledCalls.incrementAndGet();
+                if (accepted.isEmpty()) {
+                    error(ex, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                            "The level of configured provisioned throughput for the table was exceeded.");
+                    return;
+                }
+                items.set(table, accepted);
+                HttpResponse<byte[]> response = forward(ex, JSON.writeValueAsBytes(request));
+                ObjectNode parsed = (ObjectNode) JSON.readTree(response.body());
+                if (!refused.isEmpty() && response.statusCode() == 200) parsed.set("UnprocessedItems", JSON.createObjectNode().set(table, refused));
+                respond(ex, response.statusCode(), JSON.writeValueAsString(parsed));
+                return;
+            }
             if (fault == Fault.PROVISIONED_THROUGHPUT_EXCEEDED) {
                 error(ex, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
                         "The level of configured provisioned throughput for the table was exceeded.");
@@ -109,12 +208,7 @@ final class FaultProxy implements AutoCloseable {
                 items.set(table, forwarded);
                 body = JSON.writeValueAsBytes(request);
             }
-            HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(upstream + ex.getRequestURI()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            ex.getRequestHeaders().forEach((k, vs) -> {
-                if (!HOP_HEADERS.contains(k.toLowerCase())) vs.forEach(v -> forward.header(k, v));
-            });
-            HttpResponse<byte[]> response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = forward(ex, body);
             byte[] answer = response.body();
             if (heldBack != null && response.statusCode() == 200) {
                 ObjectNode parsed = (ObjectNode) JSON.readTree(answer);
@@ -139,6 +233,15 @@ final class FaultProxy implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             ex.close();
         }
+    }
+
+    private HttpResponse<byte[]> forward(HttpExchange ex, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(upstream + ex.getRequestURI()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        ex.getRequestHeaders().forEach((k, vs) -> {
+            if (!HOP_HEADERS.contains(k.toLowerCase())) vs.forEach(v -> forward.header(k, v));
+        });
+        return client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static void error(HttpExchange ex, String type, String message) throws IOException {

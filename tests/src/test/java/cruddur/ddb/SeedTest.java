@@ -158,16 +158,103 @@ class SeedTest {
     @Test
     void syntheticDataSetLandsEveryItemDeterministically() {
         String table = Tables.fresh("seed-synth");
-        String[] args = {"seed", "--table", table, "--synthetic", "--users", "10", "--conversations", "50",
-                "--messages", "60", "--random-seed", "7"};
-        var r = Cli.local(args[0], java.util.Arrays.copyOfRange(args, 1, args.length)).run();
+        String[] args = {"--table", table, "--synthetic", "--users", "10", "--conversations", "50",
+                "--messages", "60", "--random-seed", "7", "--now", "2026-03-01T12:00:00Z"};
+        var r = Cli.local("seed", args).run();
         assertEquals(0, r.exit(), r::toString);
         var first = Tables.snapshot(ddb, table);
         assertEquals(50 * 62, first.size());
         assertTrue(r.err().contains("items/s"), r::toString);
-        var again = Cli.local(args[0], java.util.Arrays.copyOfRange(args, 1, args.length)).run();
+        var again = Cli.local("seed", args).run();
         assertEquals(0, again.exit(), again::toString);
-        assertEquals(first, Tables.snapshot(ddb, table), "same options, same items");
+        assertEquals(first, Tables.snapshot(ddb, table), "same options and --now, same items");
+        String otherTable = Tables.fresh("seed-synth-other");
+        var other = Cli.local("seed", "--table", otherTable, "--synthetic", "--users", "10",
+                "--conversations", "50", "--messages", "60", "--random-seed", "8", "--now", "2026-03-01T12:00:00Z").run();
+        assertEquals(0, other.exit(), other::toString);
+        var otherKeys = Tables.snapshot(ddb, otherTable).keySet();
+        assertEquals(50 * 62, otherKeys.size());
+        assertTrue(otherKeys.stream().noneMatch(first::containsKey), "another --random-seed, other conversations");
+    }
+
+    /**
+     * The worst case for key collisions: two users share every conversation, so each holds 300 group items, and
+     * each conversation's messages are a minute apart while conversations end a second apart. Any collision would
+     * overwrite an item and leave fewer than conversations x (messages + 2).
+     */
+    @Test
+    void syntheticKeysNeverCollide() {
+        String table = Tables.fresh("seed-keys");
+        var r = Cli.local("seed", "--table", table, "--synthetic", "--users", "2", "--conversations", "300",
+                "--messages", "3", "--now", "2026-01-01T00:00:30Z").run();
+        assertEquals(0, r.exit(), r::toString);
+        var items = LocalDynamo.scanAll(ddb, table);
+        assertEquals(300 * 5, items.size(), "every item has a key of its own");
+        assertEquals(2, items.stream().filter(i -> i.get("pk").s().startsWith("GRP#")).map(i -> i.get("pk").s()).distinct().count());
+        assertEquals(300, items.stream().filter(i -> i.get("pk").s().startsWith("MSG#")).map(i -> i.get("pk").s()).distinct().count());
+    }
+
+    /** Without --now the synthetic clock is now: the app's queries (this year) and list-conversations see the data. */
+    @Test
+    void syntheticDataIsVisibleToTheAppsQueriesOfThisYear() throws Exception {
+        String table = Tables.fresh("seed-synth-now");
+        var r = Cli.local("seed", "--table", table, "--synthetic", "--users", "3", "--conversations", "4", "--messages", "5").run();
+        assertEquals(0, r.exit(), r::toString);
+        String year = String.valueOf(java.time.Year.now(java.time.ZoneOffset.UTC).getValue());
+        var group = LocalDynamo.scanAll(ddb, table).stream().filter(i -> i.get("pk").s().startsWith("GRP#")).findFirst().orElseThrow();
+        assertTrue(group.get("sk").s().startsWith(year), "this year: " + group);
+        String user = group.get("pk").s().substring(4);
+        var list = Cli.local("patterns/list-conversations", "--table", table, "--user-uuid", user, "-o", "json").run();
+        assertEquals(0, list.exit(), list::toString);
+        JsonNode found = JSON.readTree(list.out()).get("Items");
+        assertTrue(found.size() >= 1, "list-conversations finds the synthetic user's conversations: " + list);
+        found.forEach(i -> assertTrue(i.get("user_display_name").get("S").asText().startsWith("Synthetic User"), i::toString));
+    }
+
+    /**
+     * A table provisioned with N write units, as the original schema makes it (5) and a bigger one (20): seed reads the
+     * capacity, paces itself, and lands every item exactly once at close to the capacity, with few refused calls.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"20, 6", "5, 2"})
+    void pacedToAProvisionedTableLandsEveryItemOnceNearCapacity(int wcu, int conversations) throws Exception {
+        String table = Tables.fresh("seed-wcu" + wcu);
+        int items = conversations * 50;
+        try (FaultProxy proxy = FaultProxy.capacity(LocalDynamo.endpoint(), wcu)) {
+            var r = Cli.script("seed", "--table", table, "--synthetic", "--users", "5", "--conversations", String.valueOf(conversations),
+                    "--messages", "48", "--endpoint-url", proxy.endpoint()).run();
+            System.out.println("seed at " + wcu + " WCU: " + proxy.report() + "; " + r.err().lines().reduce((a, b) -> b).orElse(""));
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.err().contains(String.format("at %d WCU about %d s", wcu, items / wcu)), "an honest estimate: " + r);
+            assertEquals(items, Tables.snapshot(ddb, table).size(), "every item exactly once");
+            assertTrue(proxy.unitsPerSecond() >= 0.85 * wcu, "at least 85% of the capacity: " + proxy.report());
+            assertTrue(proxy.throttledCalls.get() * 4 <= proxy.writeCalls.get(), "at most a quarter of the calls refused: " + proxy.report());
+        }
+    }
+
+    @Test
+    void aLongPlanSaysSoAndWhatToDoBeforeAnythingIsWritten() throws Exception {
+        String table = Tables.fresh("seed-long");
+        try (FaultProxy proxy = FaultProxy.capacity(LocalDynamo.endpoint(), 5)) {
+            var dry = Cli.script("seed", "--table", table, "--synthetic", "--conversations", "1000", "--dry-run",
+                    "--endpoint-url", proxy.endpoint()).run();
+            assertEquals(0, dry.exit(), dry::toString);
+            assertTrue(dry.out().contains("100,000 items") && dry.out().contains("at 5 WCU about 5 h 33 min"), dry::toString);
+            assertTrue(dry.err().contains("This is a long load for a table of 5 WCU") && dry.err().contains("--billing-mode PAY_PER_REQUEST"), dry::toString);
+
+            var prod = Cli.script("seed", "prod", "--table", table, "--synthetic", "--conversations", "1000",
+                    "--endpoint-url", proxy.endpoint()).prodAtLocal().run();
+            assertEquals(1, prod.exit(), prod::toString);
+            List<String> lines = prod.err().lines().toList();
+            assertTrue(lines.get(0).startsWith("Plan: 100,000 items") && lines.get(1).startsWith("This is a long load")
+                    && lines.get(2).startsWith("seed: Refusing to seed"), "the warning comes with the confirmation: " + prod);
+
+            var capped = Cli.script("seed", "--table", table, "--synthetic", "--conversations", "10", "--messages", "8", "--max-wcu", "2",
+                    "--dry-run", "--endpoint-url", proxy.endpoint()).run();
+            assertTrue(capped.out().contains("100 items") && capped.out().contains("at 2 WCU about 50 s"), capped::toString);
+            assertTrue(!capped.err().contains("long load"), capped::toString);
+            assertTrue(LocalDynamo.scanAll(ddb, table).isEmpty(), "nothing written");
+        }
     }
 
     @Test
@@ -193,18 +280,51 @@ class SeedTest {
         assertEquals(20 * 50, items.size(), "every item exactly once");
     }
 
+    /** A table that keeps taking half of every call is making progress: seed carries on until all has landed. */
     @Test
-    void faultsThatNeverStopFailClearlyAndListWhatWasNotWritten() throws Exception {
+    void partialProgressIsNotFailure() throws Exception {
+        String table = Tables.fresh("seed-partial");
+        try (FaultProxy proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(
+                new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.UNPROCESSED_ITEMS, 2)))) {
+            var r = Cli.script("seed", "--table", table, "--endpoint-url", proxy.endpoint()).env("AWS_MAX_ATTEMPTS", "2").run();
+            System.out.println("seed against a table that refuses half of every other call: " + proxy.report());
+            assertEquals(0, r.exit(), r::toString);
+            assertEquals(57, LocalDynamo.scanAll(ddb, table).size());
+        }
+    }
+
+    @Test
+    void aTableThatNeverAcceptsFailsWithinTheWindowAndListsWhatWasNotWritten() throws Exception {
         String table = Tables.fresh("seed-hopeless");
         try (FaultProxy proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(
+                new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.PROVISIONED_THROUGHPUT_EXCEEDED, 1)))) {
+            long started = System.nanoTime();
+            var r = Cli.script("seed", "--table", table, "--endpoint-url", proxy.endpoint(), "--give-up-after", "4").run();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("seed against a table that never accepts: %s, exit after %.1f s%n", proxy.report(), seconds);
+            assertEquals(1, r.exit(), r::toString);
+            String last = r.err().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.matches("seed: 57 of 57 writes were not made \\(no item landed for 4 s; last answer: DynamoDB refused the request "
+                    + "\\(ProvisionedThroughputExceededException\\).*\\): (MSG|GRP)#.* \\.\\.\\. and 47 more\\. Run seed again .*"), r::toString);
+            assertTrue(seconds < 30, "gives up soon after the window: " + seconds);
+            assertTrue(LocalDynamo.scanAll(ddb, table).isEmpty(), "the report matches the table");
+        }
+    }
+
+    @Test
+    void faultsThatNeverStopFailClearlyAndListWhatWasNotWritten() throws Exception {
+        String table = Tables.fresh("seed-stuck");
+        // Half of every call is handed back: a call of one item never lands, so the last item is stuck.
+        try (FaultProxy proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(
                 new FaultProxy.Rule("BatchWriteItem", FaultProxy.Fault.UNPROCESSED_ITEMS, 1)))) {
-            var r = Cli.script("seed", "--table", table, "--endpoint-url", proxy.endpoint()).env("AWS_MAX_ATTEMPTS", "3").run();
+            var r = Cli.script("seed", "--table", table, "--endpoint-url", proxy.endpoint(), "--give-up-after", "3").run();
             System.out.println("seed against a table that never takes every write: " + proxy.report());
             assertEquals(1, r.exit(), r::toString);
             String last = r.err().lines().reduce((a, b) -> b).orElse("");
-            assertTrue(last.matches("seed: \\d+ of 57 items were not written after 3 attempts \\(left unprocessed by DynamoDB\\): (MSG|GRP)#.*"), r::toString);
+            assertTrue(last.matches("seed: \\d+ of 57 writes were not made \\(no item landed for 3 s; last answer: left unprocessed by DynamoDB\\): (MSG|GRP)#.*"), r::toString);
             assertTrue(last.endsWith("Run seed again to complete the data set: it replaces, never duplicates."), r::toString);
             int notWritten = Integer.parseInt(last.replaceAll("seed: (\\d+) of.*", "$1"));
+            assertTrue(notWritten >= 1 && notWritten < 57, "some landed, some did not: " + last);
             assertEquals(57 - notWritten, LocalDynamo.scanAll(ddb, table).size(), "the report matches the table");
         }
     }
