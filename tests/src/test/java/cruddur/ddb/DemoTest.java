@@ -3,11 +3,12 @@ package cruddur.ddb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's first command: a server, the schema, the seeds and a conversation on screen; twice. */
+/** The README's first command: a server, the schema, the seeds, a conversation on screen, a new message kept current by the stream; twice. */
 class DemoTest {
     @Test
     void demoRunsTwiceAndEndsWithAConversation() throws Exception {
@@ -22,13 +23,22 @@ class DemoTest {
             assertTrue(first.out().contains("| cruddur-messages |"), first::toString);
             assertTrue(first.out().contains("Seeded 57 items"), first::toString);
             assertTrue(first.out().contains("Andrew Bayko"), "list-conversations: " + first);
-            assertTrue(first.out().strip().endsWith("See you there. Bring questions about partition keys."), first::toString);
+            assertTrue(first.out().contains("See you there. Bring questions about partition keys."), "get-conversation: " + first);
+            // It ends with create-message, messaging-stream --once and the list: Londo's conversation first, at its new message.
+            assertTrue(first.err().contains("moved GRP#7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01 conversation 1c4e8b2a"), first::toString);
+            assertTrue(first.out().contains("2 group items moved"), first::toString);
+            List<String> lines = first.out().strip().lines().toList();
+            assertTrue(lines.get(lines.size() - 3).startsWith("HANDLE"), first::toString);
+            assertTrue(lines.get(lines.size() - 2).matches("londo +Londo Mollari .*The stream brought me to the top\\. +"
+                    + "1c4e8b2a-7d3f-4a6e-9b0c-5d2f8e1a3b77"), first::toString);
+            assertTrue(lines.get(lines.size() - 1).startsWith("bayko "), first::toString);
 
             var second = Cli.executable(Cli.REPO.resolve("bin/demo"), "--port", String.valueOf(port), "--db-path", data).run();
             assertEquals(0, second.exit(), second::toString);
             assertTrue(second.err().contains("already answers"), second::toString);
             assertTrue(second.err().contains("already exists"), second::toString);
-            assertEquals(57, LocalDynamo.scanAll(LocalDynamo.client("http://127.0.0.1:" + port), "cruddur-messages").size());
+            // The seeds again (the earlier run's extra message replaced), plus this run's new message.
+            assertEquals(58, LocalDynamo.scanAll(LocalDynamo.client("http://127.0.0.1:" + port), "cruddur-messages").size());
         } finally {
             if (pid.find()) new ProcessBuilder("kill", pid.group(1)).start().waitFor();
         }

@@ -47,8 +47,13 @@ class EcosystemTest {
         JsonNode aliases = JSON.readTree(Cli.REPO.resolve("jbang-catalog.json").toFile()).get("aliases");
         List<String> names = new ArrayList<>();
         aliases.fieldNames().forEachRemaining(names::add);
-        assertEquals(List.of("drop", "get-conversation", "list-conversations", "list-tables", "local", "scan", "schema-load", "seed"),
-                names.stream().sorted().toList());
+        List<String> scripts;
+        try (var files = Files.walk(Cli.REPO.resolve("bin/ddb"))) {
+            scripts = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("create-message", "create-message-group", "drop", "get-conversation", "list-conversations", "list-tables",
+                "local", "messaging-stream", "scan", "schema-load", "seed"), scripts);
+        assertEquals(scripts, names.stream().sorted().toList(), "one alias per script under bin/ddb");
         var list = jbang("alias", "list").run();
         assertEquals(0, list.exit(), list::toString);
         for (Iterator<Map.Entry<String, JsonNode>> it = aliases.fields(); it.hasNext(); ) {

@@ -1,0 +1,378 @@
+package cruddur.ddb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.Year;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The messaging feature end to end: create-message-group, create-message and messaging-stream against DynamoDB Local,
+ * checked through the app's own queries; then each guarantee of the stream consumer, one test each.
+ */
+class MessagingTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ANDREW = "7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01", LONDO = "a41f5c3e-8d27-4b96-8e0a-6c1d2b3e4f05";
+    static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+    static final Pattern SUMMARY = Pattern.compile("(\\d+) stream records, (\\d+) new messages: (\\d+) group items moved, (\\d+) already current");
+    final DynamoDbClient ddb = LocalDynamo.client();
+
+    /** A table as the messaging feature needs it: the stream and the index. */
+    static String streamTable(String prefix) {
+        String table = LocalDynamo.uniqueTable(prefix);
+        var r = Cli.local("schema-load", "--table", table, "--billing-mode", "PAY_PER_REQUEST", "--stream", "--gsi").run();
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("GSI message-group-sk-index; stream NEW_IMAGE"), r::toString);
+        return table;
+    }
+
+    static Path stateFile() throws Exception {
+        return Files.createTempDirectory("stream-state").resolve("state.json");
+    }
+
+    static Cli.Result stream(String table, Path state, String endpoint) {
+        // --verbose: a failure shows its stack trace in the test report.
+        return Cli.script("messaging-stream", "--table", table, "--once", "--state", state.toString(), "--endpoint-url", endpoint,
+                "--verbose").run();
+    }
+
+    static Cli.Result stream(String table, Path state) {
+        return stream(table, state, LocalDynamo.endpoint());
+    }
+
+    /** records, new messages, moved, already current, from the summary line. */
+    static int[] summary(Cli.Result r) {
+        Matcher m = SUMMARY.matcher(r.out());
+        assertTrue(m.find(), "a summary: " + r);
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))};
+    }
+
+    static String group(String table, String... args) {
+        List<String> all = new ArrayList<>(List.of("--table", table));
+        all.addAll(List.of(args));
+        var r = Cli.local("patterns/create-message-group", all.toArray(String[]::new)).run();
+        assertEquals(0, r.exit(), r::toString);
+        return r.out().lines().findFirst().orElseThrow();
+    }
+
+    static String at(Instant t) {
+        return TIMESTAMP.format(t.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** Both group items of a conversation, read through the SDK (not the scripts under test). */
+    List<Map<String, AttributeValue>> groupItems(String table, String group) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (var item : LocalDynamo.scanAll(ddb, table)) {
+            if (item.get("pk").s().startsWith("GRP#") && item.get("message_group_uuid").s().equals(group)) items.add(item);
+        }
+        return items;
+    }
+
+    void assertGroupsAt(String table, String group, String sk, String text) {
+        var items = groupItems(table, group);
+        assertEquals(2, items.size(), "exactly two group items for " + group + ": " + items);
+        for (var item : items) {
+            assertEquals(sk, item.get("sk").s(), "group item " + item.get("pk").s() + " at the newest message");
+            assertEquals(text, item.get("message").s());
+        }
+    }
+
+    @Test
+    void aConversationIsCreatedWrittenToAndKeptCurrentEntirelyFromTheScripts() throws Exception {
+        String table = streamTable("messaging-e2e");
+        var created = Cli.local("patterns/create-message-group", "--table", table, "--from", "andrewbrown", "--to", "londo",
+                "--text", "Ambassador, a word?").run();
+        assertEquals(0, created.exit(), created::toString);
+        String group = created.out().lines().findFirst().orElseThrow();
+        assertTrue(group.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), created::toString);
+        String firstSk = created.out().lines().skip(1).findFirst().orElseThrow().split(" ")[0];
+        assertTrue(firstSk.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00"), "fixed-width UTC: " + firstSk);
+
+        // The three items the app reads, exactly.
+        var items = Tables.snapshot(ddb, table);
+        assertEquals(3, items.size(), items::toString);
+        var andrews = items.get("GRP#" + ANDREW + "|" + firstSk);
+        assertEquals(Map.of("pk", s("GRP#" + ANDREW), "sk", s(firstSk), "message_group_uuid", s(group), "message", s("Ambassador, a word?"),
+                "user_uuid", s(LONDO), "user_display_name", s("Londo Mollari"), "user_handle", s("londo")), andrews);
+        var londos = items.get("GRP#" + LONDO + "|" + firstSk);
+        assertEquals("andrewbrown", londos.get("user_handle").s());
+        assertEquals("Andrew Brown", londos.get("user_display_name").s());
+        assertEquals(ANDREW, londos.get("user_uuid").s());
+        var first = items.get("MSG#" + group + "|" + firstSk);
+        assertEquals(ANDREW, first.get("user_uuid").s());
+        assertEquals("andrewbrown", first.get("user_handle").s());
+        assertEquals(created.out().lines().skip(1).findFirst().orElseThrow().split(" ")[1], first.get("message_uuid").s());
+
+        var reply = Cli.local("patterns/create-message", group, "--table", table, "--from", "londo", "--text", "Only one?").run();
+        assertEquals(0, reply.exit(), reply::toString);
+        var last = Cli.local("patterns/create-message", group, "--table", table, "--from", "andrewbrown", "--text", "Two, then.").run();
+        assertEquals(0, last.exit(), last::toString);
+        String lastSk = last.out().strip().split(" ")[0];
+        assertTrue(lastSk.compareTo(firstSk) > 0, last::toString);
+        assertEquals(ANDREW, ddb.getItem(g -> g.tableName(table).key(Map.of("pk", s("MSG#" + group), "sk", s(lastSk)))).item().get("user_uuid").s());
+
+        Path state = stateFile();
+        var r = stream(table, state);
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(4, summary(r)[2], "two messages after the first, two group items each: " + r);
+        assertEquals(4, r.err().lines().filter(l -> l.startsWith("moved GRP#")).count(), r::toString);
+        assertGroupsAt(table, group, lastSk, "Two, then.");
+        assertTrue(Files.readString(state).contains(ddb.describeTable(d -> d.tableName(table)).table().latestStreamArn()), "keyed by stream ARN");
+
+        // Both users' lists, through the script and through the app's own query: this conversation first, at its last message.
+        for (String handle : List.of("andrewbrown", "londo")) {
+            var list = Cli.local("patterns/list-conversations", handle, "--table", table, "-o", "json").run();
+            assertEquals(0, list.exit(), list::toString);
+            JsonNode top = JSON.readTree(list.out()).at("/Items/0");
+            assertEquals(group, top.at("/message_group_uuid/S").asText());
+            assertEquals(lastSk, top.at("/sk/S").asText());
+            assertEquals("Two, then.", top.at("/message/S").asText());
+        }
+        var app = ddb.query(q -> q.tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :year)")
+                .expressionAttributeValues(Map.of(":pk", s("GRP#" + LONDO), ":year", s(String.valueOf(Year.now().getValue()))))
+                .scanIndexForward(false)).items();
+        assertEquals(1, app.size(), app::toString);
+        assertEquals(lastSk, app.get(0).get("sk").s());
+
+        var conversation = Cli.local("patterns/get-conversation", group, "--table", table).run();
+        assertEquals(0, conversation.exit(), conversation::toString);
+        List<String> lines = conversation.out().lines().toList();
+        assertEquals(3, lines.size(), conversation::toString);
+        assertTrue(lines.get(0).contains("Ambassador, a word?") && lines.get(1).contains("Only one?") && lines.get(2).contains("Two, then."),
+                conversation::toString);
+    }
+
+    @Test
+    void aBatchOfManyRecordsLeavesEveryGroupAtItsNewestMessage() throws Exception {
+        String table = streamTable("messaging-batch");
+        Instant start = Instant.parse("2026-03-01T10:00:00Z");
+        List<String> groups = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            groups.add(group(table, "--from", "u" + c, "--from-uuid", UUID.randomUUID().toString(), "--from-name", "User " + c,
+                    "--to", "v" + c, "--to-uuid", UUID.randomUUID().toString(), "--text", "hello " + c, "--at", at(start)));
+        }
+        // 4 conversations x 30 messages, written in a shuffled order: the stream delivers older ones after newer ones.
+        List<Map<String, AttributeValue>> messages = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            for (int i = 1; i <= 30; i++) {
+                messages.add(Map.of("pk", s("MSG#" + groups.get(c)), "sk", s(at(start.plusSeconds(60L * i + c))),
+                        "message_uuid", s(UUID.randomUUID().toString()), "message", s("message " + i + " of " + c),
+                        "user_uuid", s(UUID.randomUUID().toString()), "user_display_name", s("x"), "user_handle", s("x")));
+            }
+        }
+        Collections.shuffle(messages, new Random(7));
+        for (var m : messages) ddb.putItem(p -> p.tableName(table).item(m));
+
+        var r = stream(table, stateFile());
+        assertEquals(0, r.exit(), r::toString);
+        int[] counts = summary(r);
+        assertEquals(124, counts[1], "every record handled: 4 first messages and 120 more: " + r);
+        for (int c = 0; c < 4; c++) assertGroupsAt(table, groups.get(c), at(start.plusSeconds(60L * 30 + c)), "message 30 of " + c);
+        assertEquals(4 * 2 + 4 + 120, LocalDynamo.scanAll(ddb, table).size(), "no group item lost or duplicated");
+    }
+
+    @Test
+    void anOlderMessageDeliveredLateDoesNotMoveTheGroupBack() throws Exception {
+        String table = streamTable("messaging-late");
+        Instant t = Instant.parse("2026-05-05T05:00:00Z");
+        String group = group(table, "--from", "andrewbrown", "--to", "londo", "--text", "first", "--at", at(t));
+        Path state = stateFile();
+        var newer = Cli.local("patterns/create-message", group, "--table", table, "--from", "londo", "--text", "newest", "--at", at(t.plusSeconds(600))).run();
+        assertEquals(0, newer.exit(), newer::toString);
+        assertEquals(2, summary(stream(table, state))[2]);
+        assertGroupsAt(table, group, at(t.plusSeconds(600)), "newest");
+
+        var older = Cli.local("patterns/create-message", group, "--table", table, "--from", "andrewbrown", "--text", "late", "--at", at(t.plusSeconds(300))).run();
+        assertEquals(0, older.exit(), older::toString);
+        var r = stream(table, state);
+        assertEquals(0, r.exit(), r::toString);
+        int[] counts = summary(r);
+        assertEquals(1, counts[1], r::toString);
+        assertEquals(0, counts[2], "nothing moved: " + r);
+        assertEquals(2, counts[3], "both already past it: " + r);
+        assertGroupsAt(table, group, at(t.plusSeconds(600)), "newest");
+    }
+
+    @Test
+    void aRerunAfterACheckpointDoesNoDoubleWorkAndRedeliveryIsHarmless() throws Exception {
+        String table = streamTable("messaging-rerun");
+        String group = group(table, "--from", "andrewbrown", "--to", "londo", "--text", "one");
+        for (String text : List.of("two", "three")) {
+            assertEquals(0, Cli.local("patterns/create-message", group, "--table", table, "--from", "londo", "--text", text).run().exit());
+        }
+        Path state = stateFile();
+        var first = stream(table, state);
+        assertEquals(3, summary(first)[1], first::toString);
+        assertEquals(4, summary(first)[2], first::toString);
+        var snapshot = Tables.snapshot(ddb, table);
+
+        var again = stream(table, state);
+        assertEquals(0, again.exit(), again::toString);
+        assertEquals(0, summary(again)[1], "no message handled twice: " + again);
+        assertEquals(0, summary(again)[2], again::toString);
+        assertFalse(again.err().contains("moved"), again::toString);
+
+        // Without the checkpoint every record comes again: the moves are idempotent.
+        Files.delete(state);
+        var redelivered = stream(table, state);
+        assertEquals(0, redelivered.exit(), redelivered::toString);
+        assertEquals(3, summary(redelivered)[1], redelivered::toString);
+        assertEquals(0, summary(redelivered)[2], redelivered::toString);
+        assertEquals(snapshot, Tables.snapshot(ddb, table), "the table is exactly as after the first run");
+    }
+
+    @Test
+    void ctrlCMidBatchLosesNothingAndTheNextRunCompletesTheWork() throws Exception {
+        String table = streamTable("messaging-sigint");
+        String group = group(table, "--from", "andrewbrown", "--to", "londo", "--text", "m0");
+        Instant t = Instant.now();
+        for (int i = 1; i <= 20; i++) {
+            var m = Map.of("pk", s("MSG#" + group), "sk", s(at(t.plusSeconds(i))), "message_uuid", s(UUID.randomUUID().toString()),
+                    "message", s("m" + i), "user_uuid", s(LONDO), "user_display_name", s("Londo Mollari"), "user_handle", s("londo"));
+            ddb.putItem(p -> p.tableName(table).item(m));
+        }
+        Path state = stateFile();
+        Path err = Files.createTempFile("stream-sigint", ".err"), out = Files.createTempFile("stream-sigint", ".out");
+        // Slow transactions, so that Ctrl-C lands mid-batch.
+        try (var proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(new FaultProxy.Rule("TransactWriteItems", FaultProxy.Fault.DELAY, 1)))) {
+            Process p = new ProcessBuilder(Cli.REPO.resolve("bin/ddb/messaging-stream").toString(), "--table", table, "--state", state.toString(),
+                    "--endpoint-url", proxy.endpoint()).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (Files.readString(err).split("moved GRP#", -1).length <= 5 && System.currentTimeMillis() < deadline && p.isAlive()) Thread.sleep(50);
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops after the record at hand");
+            assertEquals(130, p.exitValue(), Files.readString(err));
+        }
+        String stopped = Files.readString(err);
+        assertTrue(stopped.contains("Stopped on Ctrl-C; the position is saved"), stopped);
+        var firstRun = new Cli.Result(130, Files.readString(out), stopped);
+        int handledBefore = summary(firstRun)[1];
+        assertTrue(handledBefore >= 2 && handledBefore < 21, "stopped part way: " + firstRun);
+
+        var rest = stream(table, state);
+        assertEquals(0, rest.exit(), rest::toString);
+        assertEquals(21, handledBefore + summary(rest)[1], "every message exactly once across both runs: " + rest);
+        assertGroupsAt(table, group, at(t.plusSeconds(20)), "m20");
+    }
+
+    @Test
+    void throttlingAndDroppedConnectionsDuringTheTransactionsLoseNothing() throws Exception {
+        String table = streamTable("messaging-faults");
+        String group = group(table, "--from", "andrewbrown", "--to", "londo", "--text", "m0");
+        String other = group(table, "--from", "londo", "--to", "bayko", "--text", "n0");
+        Instant t = Instant.now();
+        for (int i = 1; i <= 15; i++) {
+            for (String g : List.of(group, other)) {
+                // londo is in both: two of a user's group items cannot share a time (one key), so half a second apart.
+                var m = Map.of("pk", s("MSG#" + g), "sk", s(at(t.plusSeconds(i).plusMillis(g.equals(other) ? 500 : 0))), "message_uuid", s(UUID.randomUUID().toString()),
+                        "message", s("m" + i), "user_uuid", s(LONDO), "user_display_name", s("Londo Mollari"), "user_handle", s("londo"));
+                ddb.putItem(p -> p.tableName(table).item(m));
+            }
+        }
+        var rules = List.of(new FaultProxy.Rule("TransactWriteItems", FaultProxy.Fault.PROVISIONED_THROUGHPUT_EXCEEDED, 3),
+                new FaultProxy.Rule("TransactWriteItems", FaultProxy.Fault.THROTTLING, 5),
+                new FaultProxy.Rule("TransactWriteItems", FaultProxy.Fault.DROP_CONNECTION, 4),
+                new FaultProxy.Rule("Query", FaultProxy.Fault.THROTTLING, 4),
+                new FaultProxy.Rule("GetRecords", FaultProxy.Fault.DROP_CONNECTION, 3));
+        Cli.Result r;
+        try (var proxy = new FaultProxy(LocalDynamo.endpoint(), rules)) {
+            r = stream(table, stateFile(), proxy.endpoint());
+            System.out.println("messaging-stream under faults: " + proxy.report());
+            assertTrue(proxy.injected(FaultProxy.Fault.DROP_CONNECTION) > 0 && proxy.injected(FaultProxy.Fault.THROTTLING) > 0
+                    && proxy.injected(FaultProxy.Fault.PROVISIONED_THROUGHPUT_EXCEEDED) > 0, proxy.report());
+        }
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(32, summary(r)[1], "every message handled: " + r);
+        assertGroupsAt(table, group, at(t.plusSeconds(15)), "m15");
+        assertGroupsAt(table, other, at(t.plusSeconds(15).plusMillis(500)), "m15");
+        assertEquals(4 + 32, LocalDynamo.scanAll(ddb, table).size(), "no group item lost or duplicated");
+    }
+
+    /**
+     * DynamoDB Local closes a stream's shard and opens a child when the shard is 4 hours old, checked when it starts: an
+     * aged shard and a restart make a real split. The consumer reads the parent to its end, then the child.
+     */
+    @Test
+    void followsEveryShardAfterASplitParentsFirst() throws Exception {
+        boolean python = new ProcessBuilder("python3", "-c", "import sqlite3").start().waitFor() == 0;
+        Assumptions.assumeTrue(python, "python3 (for sqlite3) is absent");
+        Path data = Files.createTempDirectory("split-data");
+        int port = LocalDynamo.freePort();
+        var server = LocalDynamo.Server.start(port, List.of("--db-path", data.toString()));
+        String table = "split", group, parentSk;
+        Path state = stateFile();
+        try {
+            var schema = Cli.script("schema-load", "--table", table, "--stream", "--gsi", "--endpoint-url", server.endpoint).run();
+            assertEquals(0, schema.exit(), schema::toString);
+            var created = Cli.script("patterns/create-message-group", "--table", table, "--from", "andrewbrown", "--to", "londo",
+                    "--text", "before the split", "--endpoint-url", server.endpoint).run();
+            group = created.out().lines().findFirst().orElseThrow();
+            var parent = Cli.script("patterns/create-message", group, "--table", table, "--from", "londo", "--text", "parent shard",
+                    "--endpoint-url", server.endpoint).run();
+            assertEquals(0, parent.exit(), parent::toString);
+            parentSk = parent.out().split(" ")[0];
+        } finally {
+            server.stop();
+        }
+        var age = new ProcessBuilder("python3", "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                + "c.execute('update ss set CreationDateTime = CreationDateTime - 5 * 3600 * 1000'); c.commit()",
+                data.resolve("shared-local-instance.db").toString()).inheritIO().start();
+        assertEquals(0, age.waitFor());
+        server = LocalDynamo.Server.start(port, List.of("--db-path", data.toString()));
+        try {
+            var child = Cli.script("patterns/create-message", group, "--table", table, "--from", "andrewbrown", "--text", "child shard",
+                    "--endpoint-url", server.endpoint).run();
+            assertEquals(0, child.exit(), child::toString);
+            var client = LocalDynamo.client(server.endpoint);
+            String arn = client.describeTable(d -> d.tableName(table)).table().latestStreamArn();
+            try (var streams = software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+                    .endpointOverride(java.net.URI.create(server.endpoint)).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                    .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("t", "t")).build()) {
+                var shards = streams.describeStream(d -> d.streamArn(arn)).streamDescription().shards();
+                assertEquals(2, shards.size(), "a parent and a child: " + shards);
+                assertEquals(shards.get(0).shardId(), shards.get(1).parentShardId());
+            }
+
+            var r = stream(table, state, server.endpoint);
+            assertEquals(0, r.exit(), r::toString);
+            assertEquals(3, summary(r)[1], "the first message, one in the parent, one in the child: " + r);
+            List<String> moves = r.err().lines().filter(l -> l.startsWith("moved")).toList();
+            assertEquals(4, moves.size(), r::toString);
+            String childSk = child.out().split(" ")[0];
+            for (int i = 0; i < 4; i++) assertTrue(moves.get(i).endsWith("-> " + (i < 2 ? parentSk : childSk)), "parent first: " + r);
+            var items = LocalDynamo.scanAll(client, table).stream().filter(i -> i.get("pk").s().startsWith("GRP#")).toList();
+            assertEquals(2, items.size());
+            items.forEach(i -> assertEquals("child shard", i.get("message").s()));
+            String saved = Files.readString(state);
+            assertTrue(saved.contains("SHARD_END"), "the closed parent is marked done: " + saved);
+        } finally {
+            server.stop();
+        }
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+}
