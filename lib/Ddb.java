@@ -54,10 +54,12 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -1030,6 +1032,7 @@ final class Ddb {
 
         final DynamoDbClient ddb;
         final String table;
+        final List<String> keyNames;
         final double ceiling;
         final int threads;
         final Duration giveUpAfter;
@@ -1053,9 +1056,12 @@ final class Ddb {
         private int refusalsInARow;
         private RuntimeException fatal;
 
-        BatchWriter(DynamoDbClient ddb, String table, double ceiling, int threads, Duration giveUpAfter, ProgressBar bar) {
+        /** Writes to `table` (from DescribeTable): its name, key and capacity; maxWcu, when given, caps the rate. */
+        BatchWriter(DynamoDbClient ddb, TableDescription table, Integer maxWcu, int threads, Duration giveUpAfter, ProgressBar bar) {
             this.ddb = ddb;
-            this.table = table;
+            this.table = table.tableName();
+            this.keyNames = table.keySchema().stream().map(k -> k.attributeName()).toList();
+            double ceiling = ceiling(table, maxWcu);
             this.threads = threads;
             this.giveUpAfter = giveUpAfter;
             this.bar = bar;
@@ -1156,9 +1162,28 @@ final class Ddb {
         private synchronized List<WriteRequest> nextBatch(Iterator<WriteRequest> source) {
             int size = Double.isInfinite(rate) ? MAX_BATCH : (int) Math.max(1, Math.min(MAX_BATCH, rate));
             List<WriteRequest> batch = new ArrayList<>(size);
-            while (batch.size() < size && !resend.isEmpty()) batch.add(resend.pollFirst());
-            while (batch.size() < size && source.hasNext()) batch.add(source.next());
+            Set<List<AttributeValue>> keys = new HashSet<>();
+            for (var it = resend.iterator(); it.hasNext() && batch.size() < size; ) {
+                WriteRequest w = it.next();
+                if (keys.add(key(w))) {
+                    batch.add(w);
+                    it.remove();
+                }
+            }
+            while (batch.size() < size && source.hasNext()) {
+                WriteRequest w = source.next();
+                if (!keys.add(key(w))) { // DynamoDB refuses a call that writes one key twice: the next call takes it
+                    resend.addLast(w);
+                    break;
+                }
+                batch.add(w);
+            }
             return batch;
+        }
+
+        private List<AttributeValue> key(WriteRequest w) {
+            var item = w.putRequest() != null ? w.putRequest().item() : w.deleteRequest().key();
+            return keyNames.stream().map(item::get).toList();
         }
 
         /** How long to wait before sending: the backoff after a refusal, and what the token bucket owes. */
@@ -1235,9 +1260,11 @@ final class Ddb {
             String why = stalled ? "no item landed for " + giveUpAfter.toSeconds() + " s; last answer: " + problem : problem;
             StringBuilder sb = new StringBuilder(String.format("%,d of %,d writes were not made (%s):", unwritten, total, why));
             for (int i = 0; i < unwrittenSample.size(); i++) {
-                WriteRequest w = unwrittenSample.get(i);
-                var key = w.putRequest() != null ? w.putRequest().item() : w.deleteRequest().key();
-                sb.append(i == 0 ? " " : ", ").append(key.get("pk").s()).append(' ').append(key.get("sk").s());
+                sb.append(i == 0 ? " " : ", ");
+                for (AttributeValue v : key(unwrittenSample.get(i))) {
+                    sb.append(v.s() != null ? v.s() : v.n() != null ? v.n() : String.valueOf(v)).append(' ');
+                }
+                sb.setLength(sb.length() - 1);
             }
             if (unwritten > unwrittenSample.size()) sb.append(String.format(" ... and %,d more", unwritten - unwrittenSample.size()));
             return sb.toString();
