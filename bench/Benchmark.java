@@ -6,6 +6,9 @@
 //DEPS software.amazon.awssdk:dynamodb
 //DEPS software.amazon.awssdk:url-connection-client
 //DEPS org.slf4j:slf4j-nop:1.7.36
+// The tests' provisioned-table front (token bucket of N WCU), for seed against a table with real capacity.
+//SOURCES ../tests/src/test/java/cruddur/ddb/FaultProxy.java
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import cruddur.ddb.FaultProxy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,6 +58,15 @@ class Benchmark implements Callable<Integer> {
 
     @Option(names = "--messages", defaultValue = "98", description = "Bulk: messages per conversation.")
     int messages;
+
+    @Option(names = "--capacity-wcu", defaultValue = "20", description = "Capacity: write units of the provisioned-table front.")
+    int capacityWcu;
+
+    @Option(names = "--capacity-items", defaultValue = "3000", description = "Capacity: items seeded through that front (a multiple of 50).")
+    int capacityItems;
+
+    @Option(names = "--scale", defaultValue = "1000000", description = "Scale: the largest synthetic seed, for peak RSS (0: skip).")
+    int scale;
 
     @Option(names = "--tiny", description = "One run of everything on a few hundred items: proves the benchmark works.")
     boolean tiny;
@@ -90,6 +103,8 @@ class Benchmark implements Callable<Integer> {
             conversations = 4;
             messages = 48;
             firstRun = false;
+            capacityItems = 100;
+            scale = 10_000;
         }
         bulkItems = (long) conversations * (messages + 2);
         Process server = startServer();
@@ -103,6 +118,8 @@ class Benchmark implements Callable<Integer> {
             stop(server);
         }
         bulk();
+        capacity();
+        if (scale > 0) scale();
         if (firstRun) {
             Process firstRunServer = startServer();
             try {
@@ -286,6 +303,64 @@ class Benchmark implements Callable<Integer> {
                 .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"), a -> a.attributeName("sk").attributeType("S")));
     }
 
+    // ---- seed against a table with real capacity, and at scale ---------------------------------------
+
+    record CapacityRun(String client, int items, double seconds, double unitsPerSecond, int calls, int throttled, String outcome) {}
+
+    final List<CapacityRun> capacityRuns = new ArrayList<>();
+    final List<String[]> scaleRows = new ArrayList<>();
+
+    /** seed and boto3's batch_writer through the same provisioned-table front: time, share of capacity, refusals. */
+    void capacity() throws Exception {
+        String c = String.valueOf(capacityItems / 50);
+        Map<String, java.util.function.Function<String, List<String>>> clients = new LinkedHashMap<>();
+        clients.put("seed --synthetic", ep -> withEndpoint(ours("seed", "--table", "cap", "--synthetic", "--users", "20",
+                "--conversations", c, "--messages", "48"), ep));
+        if (boto3) clients.put("boto3 Table.batch_writer()", ep -> python("seed_bulk.py", ep, "cap", c, "48"));
+        for (var client : clients.entrySet()) {
+            Process server = startServer();
+            try (FaultProxy front = FaultProxy.capacity(endpoint, capacityWcu)) {
+                createTable("cap");
+                String outcome = "exit 0";
+                long start = System.nanoTime();
+                try {
+                    run(client.getValue().apply(front.endpoint()));
+                } catch (IllegalStateException e) {
+                    outcome = e.getMessage().substring(0, e.getMessage().indexOf(':'));
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                long landed = ddb.scanPaginator(q -> q.tableName("cap").select("COUNT")).stream().mapToLong(p -> p.count()).sum();
+                capacityRuns.add(new CapacityRun(client.getKey(), (int) landed, seconds, front.unitsPerSecond(),
+                        front.writeCalls.get(), front.throttledCalls.get(), outcome));
+            } finally {
+                stop(server);
+            }
+        }
+    }
+
+    /** Peak RSS of seed --synthetic at 100,000 items and at --scale items: constant memory means the same figure. */
+    void scale() throws Exception {
+        for (int items : new int[] {Math.min(100_000, scale), scale}) {
+            Process server = startServer();
+            try {
+                createTable("scale");
+                Sample s = run(ours("seed", "--table", "scale", "--synthetic", "--users", "1000", "--conversations",
+                        String.valueOf(items / 100), "--messages", "98"));
+                scaleRows.add(new String[] {String.format("%,d", items), String.format("%.1f", s.seconds()),
+                        String.format("%,.0f", items / s.seconds()), rss(List.of(s))});
+            } finally {
+                stop(server);
+            }
+            if (items == scale) break;
+        }
+    }
+
+    static List<String> withEndpoint(List<String> cmd, String endpoint) {
+        List<String> copy = new ArrayList<>(cmd);
+        copy.set(copy.size() - 1, endpoint);
+        return copy;
+    }
+
     // ---- first run on a fresh machine -------------------------------------------------------------
 
     void firstRun() throws Exception {
@@ -403,6 +478,23 @@ class Benchmark implements Callable<Integer> {
         sb.append(String.format("%nDynamoDB Local's ceiling on this machine, the best of any client above: %,.0f items/s written, "
                 + "%,.0f items/s scanned. The default seed reaches %.0f%% of the write ceiling.%n", ceilingWrite, ceilingRead,
                 100 * defaults.getOrDefault("write", 0.0) / ceilingWrite));
+        if (!capacityRuns.isEmpty()) {
+            sb.append(String.format("%n## Seed against a provisioned table of %d WCU (one run each)%n%n", capacityWcu));
+            sb.append("A front in front of DynamoDB Local that behaves like a provisioned table: a token bucket of the WCU with one second "
+                    + "of burst; writes beyond it come back as UnprocessedItems, a call with none left is a ProvisionedThroughputExceededException. "
+                    + "Capacity-bound runs vary little, so one run each.\n\n");
+            sb.append("| client | items landed | s | units/s accepted | share of capacity | write calls | refused calls | outcome |\n");
+            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+            for (CapacityRun r : capacityRuns) {
+                sb.append(String.format("| %s | %,d of %,d | %.1f | %.1f | %.0f%% | %d | %d | %s |%n", r.client(), r.items(), capacityItems,
+                        r.seconds(), r.unitsPerSecond(), 100 * r.unitsPerSecond() / capacityWcu, r.calls(), r.throttled(), r.outcome()));
+            }
+        }
+        if (!scaleRows.isEmpty()) {
+            sb.append("\n## seed --synthetic at scale (one run each, a fresh server each)\n\n");
+            sb.append("| items | s | items/s | peak RSS |\n| ---: | ---: | ---: | ---: |\n");
+            for (String[] r : scaleRows) sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
         if (!notes.isEmpty()) {
             sb.append("\n## Notes\n\n");
             for (String n : notes) sb.append("- ").append(n).append('\n');

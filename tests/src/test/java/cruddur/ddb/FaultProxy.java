@@ -31,8 +31,9 @@ import java.util.zip.CRC32;
  * of N WCU per second with one second of burst. A BatchWriteItem takes the writes that fit, in order, and hands the
  * rest back as UnprocessedItems; when not even one fits, the call is a ProvisionedThroughputExceededException.
  * DescribeTable answers as AWS would for that table (its provisioned WCU, an ARN of a real region).
+ * bench/run uses the same front (it pulls this file in with //SOURCES), hence public.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
     enum Fault { PROVISIONED_THROUGHPUT_EXCEEDED, THROTTLING, UNPROCESSED_ITEMS, DROP_CONNECTION, DELAY }
 
     record Rule(String operation, Fault fault, int everyNth) {}
@@ -54,16 +55,16 @@ final class FaultProxy implements AutoCloseable {
     private long refilled = System.nanoTime();
     private long firstWrite;
     private long lastAccepted;
-    final AtomicInteger writeCalls = new AtomicInteger();
-    final AtomicInteger throttledCalls = new AtomicInteger();
-    final AtomicInteger acceptedUnits = new AtomicInteger();
+    public final AtomicInteger writeCalls = new AtomicInteger();
+    public final AtomicInteger throttledCalls = new AtomicInteger();
+    public final AtomicInteger acceptedUnits = new AtomicInteger();
 
     FaultProxy(String upstream, List<Rule> rules) throws IOException {
         this(upstream, rules, 0);
     }
 
     /** A front that behaves like a table provisioned with `wcu` write capacity units. */
-    static FaultProxy capacity(String upstream, int wcu) throws IOException {
+    public static FaultProxy capacity(String upstream, int wcu) throws IOException {
         return new FaultProxy(upstream, List.of(), wcu);
     }
 
@@ -78,7 +79,7 @@ final class FaultProxy implements AutoCloseable {
         server.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -90,7 +91,7 @@ final class FaultProxy implements AutoCloseable {
         return injected.getOrDefault(fault, new AtomicInteger()).get();
     }
 
-    String report() {
+    public String report() {
         if (wcu > 0) {
             return String.format("%d WCU: %d write calls, %d throttled, %d units accepted at %.1f units/s", wcu, writeCalls.get(),
                     throttledCalls.get(), acceptedUnits.get(), unitsPerSecond());
@@ -99,7 +100,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** Units accepted per second, from the first write call to the last accepted write. */
-    synchronized double unitsPerSecond() {
+    public synchronized double unitsPerSecond() {
         return acceptedUnits.get() / Math.max(0.001, (lastAccepted - firstWrite) / 1e9);
     }
 
