@@ -43,7 +43,7 @@ class BadInputTest {
         List<Arguments> all = new ArrayList<>(List.of(
                 bad("unknown option", 2, "seed: Unknown option: '--fast'", local, "seed", "--fast"),
                 bad("extra argument", 2, "seed: unexpected argument 'twice'", local, "seed", "twice"),
-                bad("missing argument", 2, "drop: missing table name", local, "drop"),
+                bad("missing argument", 2, "drop: Missing required parameter", local, "drop"),
                 bad("extra arguments", 2, "drop: unexpected argument 'more'", local, "drop", "TABLE", "more"),
                 bad("malformed uuid", 2, "get-conversation: 'abc' is not a message group UUID", local, "patterns/get-conversation", "abc"),
                 bad("bad endpoint url", 2, "seed: invalid endpoint URL 'ftp://x'", c -> c, "seed", "--endpoint-url", "ftp://x"),
@@ -51,7 +51,7 @@ class BadInputTest {
                 bad("negative segments", 2, "scan: --segments must be at least 1", local, "scan", "--segments", "-1"),
                 bad("zero threads", 2, "seed: --threads must be at least 1", local, "seed", "--threads", "0"),
                 bad("unknown handle", 2, "list-conversations: unknown handle 'kosh'", local, "patterns/list-conversations", "kosh"),
-                bad("unknown output format", 2, "scan: --output must be one of: jsonl, json, table", local, "scan", "-o", "xml"),
+                bad("unknown output format", 2, "scan: Invalid value for option '--output': expected one of [jsonl, json, table]", local, "scan", "-o", "xml"),
                 bad("missing seeds folder", 1, "seed: No seeds folder at /nonexistent", local, "seed", "--seeds", "/nonexistent"),
                 bad("table name DynamoDB rejects", 1, "seed: DynamoDB refused the request (ValidationException)", local, "seed", "--table", "no!"),
                 bad("unreachable endpoint", 1, "seed: Cannot reach DynamoDB at " + unreachable, c -> c, "seed", "--endpoint-url", unreachable),

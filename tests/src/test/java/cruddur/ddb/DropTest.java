@@ -30,7 +30,7 @@ class DropTest {
     void missingTableNameIsAUsageError() {
         var r = Cli.local("drop").run();
         assertEquals(2, r.exit(), r::toString);
-        assertTrue(r.err().contains("missing table name"), r::toString);
+        assertTrue(r.err().contains("Missing required parameter: 'TABLE'"), r::toString);
         assertTrue(r.err().contains("Usage: drop TABLE [prod]"), r::toString);
     }
 

@@ -53,6 +53,6 @@ class ListTablesTest {
     void unknownOutputFormatIsAUsageError() {
         var r = Cli.local("list-tables", "-o", "jsonl").run();
         assertEquals(2, r.exit(), r::toString);
-        assertTrue(r.err().contains("--output must be one of: table, json, text"), r::toString);
+        assertTrue(r.err().contains("Invalid value for option '--output': expected one of [table, json, text]"), r::toString);
     }
 }

@@ -103,6 +103,6 @@ class LocalServerTest {
     void inMemoryAndDbPathExcludeEachOther() {
         var r = Cli.script("local", "--in-memory", "--db-path", "/tmp/x").run();
         assertEquals(2, r.exit(), r::toString);
-        assertTrue(r.err().contains("--in-memory and --db-path exclude each other"), r::toString);
+        assertTrue(r.err().contains("--in-memory, --db-path=DIR are mutually exclusive"), r::toString);
     }
 }

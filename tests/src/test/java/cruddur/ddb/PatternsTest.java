@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Year;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,7 +210,30 @@ class PatternsTest {
 
         var yearAndSince = Cli.local("patterns/get-conversation", "--year", "2026", "--since", "2026-01-01").run();
         assertEquals(2, yearAndSince.exit(), yearAndSince::toString);
-        assertTrue(yearAndSince.err().contains("--year excludes --since and --until"), yearAndSince::toString);
+        assertTrue(yearAndSince.err().contains("--year=YYYY and [[--since=WHEN] [--until=WHEN]] are mutually exclusive"), yearAndSince::toString);
+
+        var allAndLimit = Cli.local("patterns/get-conversation", "--all", "--limit", "5", "--table", table).run();
+        assertEquals(2, allAndLimit.exit(), "--all no longer silently wins over --limit: " + allAndLimit);
+        assertTrue(allAndLimit.err().startsWith("get-conversation: Error: --limit=N, --all are mutually exclusive"), allAndLimit::toString);
+        assertEquals("", allAndLimit.out(), allAndLimit::toString);
+    }
+
+    @Test
+    void aMalformedUnrelatedConversationFileDoesNotBreakTheLookUps() throws Exception {
+        Path seeds = Files.createTempDirectory("seeds");
+        Files.createDirectories(seeds.resolve("conversations"));
+        Files.copy(Cli.REPO.resolve("seeds/users.json"), seeds.resolve("users.json"));
+        Files.copy(Cli.REPO.resolve("seeds/conversations/andrewbrown-bayko.json"), seeds.resolve("conversations/a.json"));
+        Files.writeString(seeds.resolve("conversations/z-broken.json"), "{\"participants\": [[,");
+        var list = Cli.local("patterns/list-conversations", "bayko", "--seeds", seeds.toString(), "--table", table).env("TZ", "UTC").run();
+        assertEquals(0, list.exit(), list::toString);
+        assertTrue(list.out().lines().skip(1).anyMatch(l -> l.endsWith(BAYKO_GROUP)), list::toString);
+        var conversation = Cli.local("patterns/get-conversation", "--seeds", seeds.toString(), "--limit", "2", "--table", table).run();
+        assertEquals(0, conversation.exit(), conversation::toString);
+        assertEquals(2, conversation.out().lines().count(), conversation::toString);
+        var seed = Cli.local("seed", "--seeds", seeds.toString(), "--table", table, "--dry-run").run();
+        assertEquals(1, seed.exit(), "seed still checks every file: " + seed);
+        assertTrue(seed.err().startsWith("seed: " + seeds.resolve("conversations/z-broken.json") + ":1:"), seed::toString);
     }
 
     @Test

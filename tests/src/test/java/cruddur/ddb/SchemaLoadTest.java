@@ -90,7 +90,7 @@ class SchemaLoadTest {
         String table = LocalDynamo.uniqueTable("schema-bad");
         var r = Cli.local("schema-load", "--table", table, "--billing-mode", "FREE").run();
         assertEquals(2, r.exit(), r::toString);
-        assertTrue(r.err().contains("--billing-mode must be PROVISIONED or PAY_PER_REQUEST"), r::toString);
+        assertTrue(r.err().contains("Invalid value for option '--billing-mode': expected one of [PROVISIONED, PAY_PER_REQUEST]"), r::toString);
         assertFalse(LocalDynamo.tableExists(ddb, table));
     }
 
