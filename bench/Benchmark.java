@@ -68,6 +68,10 @@ class Benchmark implements Callable<Integer> {
     @Option(names = "--scale", defaultValue = "1000000", description = "Scale: the largest synthetic seed, for peak RSS (0: skip).")
     int scale;
 
+    @Option(names = "--only", split = ",", paramLabel = "SECTION",
+            description = "Run only these sections: scripts, bulk, capacity, scale, first-run (default: all). Results go to stdout.")
+    java.util.Set<String> only;
+
     @Option(names = "--tiny", description = "One run of everything on a few hundred items: proves the benchmark works.")
     boolean tiny;
 
@@ -113,14 +117,14 @@ class Benchmark implements Callable<Integer> {
             awsCli = quiet("aws", "--version");
             if (!boto3) notes.add("python3 with boto3 is absent: the boto3 references were skipped.");
             if (!awsCli) notes.add("the aws CLI is absent: its references were skipped.");
-            scripts();
+            if (wanted("scripts")) scripts();
         } finally {
             stop(server);
         }
-        bulk();
-        capacity();
-        if (scale > 0) scale();
-        if (firstRun) {
+        if (wanted("bulk")) bulk();
+        if (wanted("capacity")) capacity();
+        if (scale > 0 && wanted("scale")) scale();
+        if (firstRun && wanted("first-run")) {
             Process firstRunServer = startServer();
             try {
                 firstRun();
@@ -131,10 +135,14 @@ class Benchmark implements Callable<Integer> {
             }
         }
         String report = report();
-        if (out == null && !tiny) out = repo.resolve("bench/RESULTS.md");
+        if (out == null && !tiny && only == null) out = repo.resolve("bench/RESULTS.md");
         if (out != null) Files.writeString(out, report);
         System.out.print(report);
         return 0;
+    }
+
+    boolean wanted(String section) {
+        return only == null || only.contains(section);
     }
 
     /** A DynamoDB Local of the benchmark's own, in memory on a free port; sets endpoint and ddb. */
@@ -450,34 +458,38 @@ class Benchmark implements Callable<Integer> {
         sb.append(String.format("%s, %d cores, %s (java on PATH; the launcher runs the scripts on the newest JDK 25+ it finds), "
                 + "DynamoDB Local 2.6.1 in memory on the same machine.%s%n%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 java, tiny ? " **Tiny mode: one run, a few hundred items; not a measurement.**" : ""));
-        sb.append(String.format("## Every script, warm, through its shebang (median of %d runs, interleaved with the reference)%n%n", runs));
-        sb.append("| operation | this | median s | min–max s | peak RSS | reference | median s | min–max s | peak RSS | this / reference |\n");
-        sb.append("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
-        for (Row r : rows) {
-            boolean ref = !r.theirs().isEmpty();
-            sb.append(String.format("| %s | `%s` | %.3f | %s | %s | %s | %s | %s | %s | %s |%n", r.name(), r.ours(), median(r.mine()), range(r.mine()),
-                    rss(r.mine()), r.reference(), ref ? String.format("%.3f", median(r.theirs())) : "", ref ? range(r.theirs()) : "",
-                    ref ? rss(r.theirs()) : "", ref ? String.format("**%.2f×**", median(r.mine()) / median(r.theirs())) : ""));
+        if (!rows.isEmpty()) {
+            sb.append(String.format("## Every script, warm, through its shebang (median of %d runs, interleaved with the reference)%n%n", runs));
+            sb.append("| operation | this | median s | min–max s | peak RSS | reference | median s | min–max s | peak RSS | this / reference |\n");
+            sb.append("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |\n");
+            for (Row r : rows) {
+                boolean ref = !r.theirs().isEmpty();
+                sb.append(String.format("| %s | `%s` | %.3f | %s | %s | %s | %s | %s | %s | %s |%n", r.name(), r.ours(), median(r.mine()), range(r.mine()),
+                        rss(r.mine()), r.reference(), ref ? String.format("%.3f", median(r.theirs())) : "", ref ? range(r.theirs()) : "",
+                        ref ? rss(r.theirs()) : "", ref ? String.format("**%.2f×**", median(r.mine()) / median(r.theirs())) : ""));
+            }
         }
-        sb.append(String.format("%n## Bulk: %,d items (median of %d runs; items/s over the whole process, start-up included)%n%n", bulkItems, bulkRuns));
-        sb.append("| workload | client | median s | min–max s | items/s | peak RSS | this project's default is |\n");
-        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
-        Map<String, Double> defaults = new LinkedHashMap<>();
-        for (var e : bulk.entrySet()) {
-            String kind = e.getKey().substring(0, e.getKey().indexOf('|'));
-            double rate = bulkItems / median(e.getValue());
-            defaults.putIfAbsent(kind, rate);
-            sb.append(String.format("| %s | %s | %.2f | %s | %,.0f | %s | %s |%n", kind.equals("write") ? "seed (write)" : "scan (read to a pipe)",
-                    e.getKey().substring(e.getKey().indexOf('|') + 1), median(e.getValue()), range(e.getValue()), rate,
-                    rss(e.getValue()), String.format("%.2f× as fast", defaults.get(kind) / rate)));
+        if (!bulk.isEmpty()) {
+            sb.append(String.format("%n## Bulk: %,d items (median of %d runs; items/s over the whole process, start-up included)%n%n", bulkItems, bulkRuns));
+            sb.append("| workload | client | median s | min–max s | items/s | peak RSS | this project's default is |\n");
+            sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+            Map<String, Double> defaults = new LinkedHashMap<>();
+            for (var e : bulk.entrySet()) {
+                String kind = e.getKey().substring(0, e.getKey().indexOf('|'));
+                double rate = bulkItems / median(e.getValue());
+                defaults.putIfAbsent(kind, rate);
+                sb.append(String.format("| %s | %s | %.2f | %s | %,.0f | %s | %s |%n", kind.equals("write") ? "seed (write)" : "scan (read to a pipe)",
+                        e.getKey().substring(e.getKey().indexOf('|') + 1), median(e.getValue()), range(e.getValue()), rate,
+                        rss(e.getValue()), String.format("%.2f× as fast", defaults.get(kind) / rate)));
+            }
+            double ceilingWrite = bulk.entrySet().stream().filter(e -> e.getKey().startsWith("write|"))
+                    .mapToDouble(e -> bulkItems / median(e.getValue())).max().orElse(0);
+            double ceilingRead = bulk.entrySet().stream().filter(e -> e.getKey().startsWith("read|"))
+                    .mapToDouble(e -> bulkItems / median(e.getValue())).max().orElse(0);
+            sb.append(String.format("%nDynamoDB Local's ceiling on this machine, the best of any client above: %,.0f items/s written, "
+                    + "%,.0f items/s scanned. The default seed reaches %.0f%% of the write ceiling.%n", ceilingWrite, ceilingRead,
+                    100 * defaults.getOrDefault("write", 0.0) / ceilingWrite));
         }
-        double ceilingWrite = bulk.entrySet().stream().filter(e -> e.getKey().startsWith("write|"))
-                .mapToDouble(e -> bulkItems / median(e.getValue())).max().orElse(0);
-        double ceilingRead = bulk.entrySet().stream().filter(e -> e.getKey().startsWith("read|"))
-                .mapToDouble(e -> bulkItems / median(e.getValue())).max().orElse(0);
-        sb.append(String.format("%nDynamoDB Local's ceiling on this machine, the best of any client above: %,.0f items/s written, "
-                + "%,.0f items/s scanned. The default seed reaches %.0f%% of the write ceiling.%n", ceilingWrite, ceilingRead,
-                100 * defaults.getOrDefault("write", 0.0) / ceilingWrite));
         if (!capacityRuns.isEmpty()) {
             sb.append(String.format("%n## Seed against a provisioned table of %d WCU (one run each)%n%n", capacityWcu));
             sb.append("A front in front of DynamoDB Local that behaves like a provisioned table: a token bucket of the WCU with one second "
