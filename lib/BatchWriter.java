@@ -176,6 +176,9 @@ final class BatchWriter {
 
     /** Refused items first, then new ones: about one second of writes at the current rate, at most 25. */
     private synchronized List<WriteRequest> nextBatch(Iterator<WriteRequest> source) {
+        // The give-up clock runs only while refused items wait: time spent making new requests (a query per partition
+        // for seed's stale items, say) is not a table that refuses.
+        if (resend.isEmpty()) lastProgress = Math.max(lastProgress, System.nanoTime());
         int size = Double.isInfinite(rate) ? MAX_BATCH : (int) Math.max(1, Math.min(MAX_BATCH, rate));
         List<WriteRequest> batch = new ArrayList<>(size);
         Set<List<AttributeValue>> keys = new HashSet<>();
