@@ -34,9 +34,15 @@ import java.util.zip.CRC32;
  * bench/run uses the same front (it pulls this file in with //SOURCES), hence public.
  */
 public final class FaultProxy implements AutoCloseable {
-    enum Fault { PROVISIONED_THROUGHPUT_EXCEEDED, THROTTLING, UNPROCESSED_ITEMS, DROP_CONNECTION, DELAY }
+    /** EMPTY_PAGE: a GetRecords page without records whose next iterator is the same, as AWS may answer before more records. */
+    enum Fault { PROVISIONED_THROUGHPUT_EXCEEDED, THROTTLING, UNPROCESSED_ITEMS, DROP_CONNECTION, DELAY, EMPTY_PAGE }
 
-    record Rule(String operation, Fault fault, int everyNth) {}
+    /** Every n-th call of the operation, at most `times` times (the first `times` calls, with everyNth 1). */
+    record Rule(String operation, Fault fault, int everyNth, int times) {
+        Rule(String operation, Fault fault, int everyNth) {
+            this(operation, fault, everyNth, Integer.MAX_VALUE);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect",
@@ -145,7 +151,7 @@ public final class FaultProxy implements AutoCloseable {
             int n = calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
             Fault fault = null;
             for (Rule r : rules) {
-                if (r.operation().equals(operation) && n % r.everyNth() == 0) fault = r.fault();
+                if (r.operation().equals(operation) && n % r.everyNth() == 0 && n / r.everyNth() <= r.times()) fault = r.fault();
             }
             if (fault != null) injected.computeIfAbsent(fault, k -> new AtomicInteger()).incrementAndGet();
             if (wcu > 0 && operation.equals("DescribeTable")) {
@@ -186,6 +192,11 @@ public final class FaultProxy implements AutoCloseable {
             }
             if (fault == Fault.THROTTLING) {
                 error(ex, "com.amazon.coral.availability#ThrottlingException", "Rate of requests exceeds the allowed throughput.");
+                return;
+            }
+            if (fault == Fault.EMPTY_PAGE) {
+                String iterator = JSON.readTree(body).path("ShardIterator").asText();
+                respond(ex, 200, JSON.writeValueAsString(Map.of("Records", List.of(), "NextShardIterator", iterator)));
                 return;
             }
             if (fault == Fault.DELAY) sleep(300);
