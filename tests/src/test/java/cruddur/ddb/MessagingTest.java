@@ -309,6 +309,52 @@ class MessagingTest {
         assertEquals(4 + 32, LocalDynamo.scanAll(ddb, table).size(), "no group item lost or duplicated");
     }
 
+    /** AWS may answer empty pages before more records of a shard ("it might take multiple calls"): --once reads on past them. */
+    @Test
+    void onceReadsPastEmptyPagesBeforeTheRecords() throws Exception {
+        String table = streamTable("messaging-empty-pages");
+        String group = group(table, "--from", "andrewbrown", "--to", "londo", "--text", "first");
+        var reply = Cli.local("patterns/create-message", group, "--table", table, "--from", "londo", "--text", "after the empty pages").run();
+        assertEquals(0, reply.exit(), reply::toString);
+        Cli.Result r;
+        try (var proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(new FaultProxy.Rule("GetRecords", FaultProxy.Fault.EMPTY_PAGE, 1, 4)))) {
+            r = stream(table, stateFile(), proxy.endpoint());
+            assertEquals(4, proxy.injected(FaultProxy.Fault.EMPTY_PAGE), proxy.report());
+        }
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(2, summary(r)[1], "both messages, read after four empty pages: " + r);
+        assertGroupsAt(table, group, reply.out().split(" ")[0], "after the empty pages");
+    }
+
+    /** Two group items of one user cannot share a key: a move onto another conversation's is refused, and nothing is lost. */
+    @Test
+    void aMoveOntoTheTimeOfAnotherConversationOfTheSameUserIsRefusedAndLosesNothing() throws Exception {
+        String table = streamTable("messaging-blocked");
+        Instant t = Instant.parse("2026-06-06T06:00:00Z");
+        String withLondo = group(table, "--from", "andrewbrown", "--to", "londo", "--text", "first", "--at", at(t));
+        String withBayko = group(table, "--from", "andrewbrown", "--to", "bayko", "--text", "other", "--at", at(t.plusSeconds(60)));
+        var clash = Cli.local("patterns/create-message", withLondo, "--table", table, "--from", "londo", "--text", "same time",
+                "--at", at(t.plusSeconds(60))).run();
+        assertEquals(0, clash.exit(), clash::toString);
+
+        var r = stream(table, stateFile());
+        assertEquals(1, r.exit(), r::toString);
+        int[] counts = summary(r);
+        assertEquals(List.of(3, 1, 4), List.of(counts[1], counts[2], counts[3]), "3 messages; Londo's item moved, Andrew's refused: " + r);
+        assertTrue(r.out().strip().endsWith(", 1 failed"), r::toString);
+        assertTrue(r.err().contains("not moved GRP#" + ANDREW + " conversation " + withLondo + ": another conversation of that user has a group item at "
+                + at(t.plusSeconds(60))), r::toString);
+        var items = Tables.snapshot(ddb, table);
+        assertEquals(7, items.size(), "no item lost or added: " + items);
+        var andrewsWithLondo = items.get("GRP#" + ANDREW + "|" + at(t));
+        assertEquals(withLondo, andrewsWithLondo.get("message_group_uuid").s(), "still at its old time: " + items);
+        assertEquals("first", andrewsWithLondo.get("message").s());
+        var andrewsWithBayko = items.get("GRP#" + ANDREW + "|" + at(t.plusSeconds(60)));
+        assertEquals(withBayko, andrewsWithBayko.get("message_group_uuid").s(), "the other conversation untouched: " + items);
+        assertEquals("other", andrewsWithBayko.get("message").s());
+        assertEquals("same time", items.get("GRP#" + LONDO + "|" + at(t.plusSeconds(60))).get("message").s());
+    }
+
     /**
      * DynamoDB Local closes a stream's shard and opens a child when the shard is 4 hours old, checked when it starts: an
      * aged shard and a restart make a real split. The consumer reads the parent to its end, then the child.
