@@ -74,6 +74,39 @@ class EcosystemTest {
     }
 
     @Test
+    void anEditedCatalogScriptOrHelperIsSeenOnTheNextAliasRun() throws Exception {
+        Path tree = LauncherTest.copyOf("jbang-catalog.json", "bin/ddb/list-tables", "bin/ddb/scan", "lib/Ddb.java");
+        Path catalog = tree.resolve("jbang-catalog.json");
+        Path elsewhere = Files.createTempDirectory("elsewhere");
+        // In the tree (the nearest catalog) and from elsewhere (alias@catalog); several runs: the fast path learns.
+        List<Cli> runs = List.of(jbang("list-tables", "--version").in(tree),
+                jbang("list-tables@" + catalog, "--version").in(elsewhere));
+        for (int i = 0; i < 3; i++) {
+            for (Cli run : runs) {
+                var r = run.run();
+                assertEquals(0, r.exit(), r::toString);
+                assertTrue(r.out().startsWith("cruddur-ddb 0.1.0\n"), r::toString);
+            }
+        }
+        LauncherTest.replace(catalog, "List the DynamoDB tables at the target, every page", "Edited: every table name");
+        var list = jbang("alias", "list").in(tree).run();
+        assertTrue(list.out().contains("list-tables\n   Edited: every table name"), list::toString);
+        for (Cli run : runs) assertEquals(0, run.run().exit());
+
+        LauncherTest.replace(tree.resolve("lib/Ddb.java"), "static final String VERSION = \"0.1.0\";", "static final String VERSION = \"9.8.7\";");
+        for (Cli run : runs) {
+            var r = run.run();
+            assertTrue(r.out().startsWith("cruddur-ddb 9.8.7\n"), "helper edit seen at once: " + r);
+        }
+        LauncherTest.replace(catalog, "\"script-ref\": \"bin/ddb/list-tables\"", "\"script-ref\": \"bin/ddb/scan\"");
+        for (String ref : List.of("list-tables", "list-tables@" + catalog)) {
+            var help = jbang(ref, "--help").in(ref.contains("@") ? elsewhere : tree).run();
+            assertTrue(help.out().startsWith("Usage: scan"), "script-ref edit seen at once: " + help);
+        }
+        assertEquals(List.of(), JBangHome.filesUnder(elsewhere), "nothing written to the working directory");
+    }
+
+    @Test
     void appInstallOfACatalogAliasWorksFromAnyDirectory() throws Exception {
         // A throwaway JBang home: what bin/setup makes for a new user, then `jbang app install`.
         Path home = Files.createTempDirectory("jbang-home");

@@ -72,8 +72,9 @@ class LauncherTest {
                 }
             }).findFirst().orElseThrow();
         }
-        String cmd = Files.readString(remembered);
-        String jar = cmd.substring(cmd.indexOf("-classpath ") + 11).split("[: ]")[0];
+        // The remembered command is an argument array, one NUL-terminated argument after another.
+        List<String> cmd = List.of(Files.readString(remembered).split("\0"));
+        String jar = cmd.get(cmd.indexOf("-classpath") + 1).split(":")[0];
         assertTrue(jar.endsWith(".jar") && Files.deleteIfExists(Path.of(jar)), "deleted " + jar);
         assertTrue(version(tree).startsWith("cruddur-ddb 0.1.0\n"));
         assertTrue(Files.exists(Path.of(jar)), "JBang built it again");
