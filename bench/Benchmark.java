@@ -69,7 +69,7 @@ class Benchmark implements Callable<Integer> {
     int scale;
 
     @Option(names = "--only", split = ",", paramLabel = "SECTION",
-            description = "Run only these sections: scripts, bulk, capacity, scale, first-run (default: all). Results go to stdout.")
+            description = "Run only these sections: scripts, paths, bulk, capacity, scale, first-run (default: all). Results go to stdout.")
     java.util.Set<String> only;
 
     @Option(names = "--tiny", description = "One run of everything on a few hundred items: proves the benchmark works.")
@@ -91,6 +91,8 @@ class Benchmark implements Callable<Integer> {
     boolean boto3;
     boolean awsCli;
     final List<Row> rows = new ArrayList<>();
+    final Map<String, List<Sample>> paths = new LinkedHashMap<>();
+    final Map<String, String> pathCommands = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
     final Map<String, List<Sample>> bulk = new LinkedHashMap<>();
     long bulkItems;
@@ -118,6 +120,7 @@ class Benchmark implements Callable<Integer> {
             if (!boto3) notes.add("python3 with boto3 is absent: the boto3 references were skipped.");
             if (!awsCli) notes.add("the aws CLI is absent: its references were skipped.");
             if (wanted("scripts")) scripts();
+            if (wanted("paths")) paths();
         } finally {
             stop(server);
         }
@@ -241,6 +244,65 @@ class Benchmark implements Callable<Integer> {
             Pair pair = p.apply(0);
             rows.add(new Row(pair.name(), pair.ours(), pair.theirs() == null ? "(skipped)" : pair.reference(),
                     mine.get(pair.name()), theirs.getOrDefault(pair.name(), List.of())));
+        }
+    }
+
+    // ---- the ways to run one script: the executable, alias, alias@catalog (path and URL), installed app, no fast path
+
+    void paths() throws Exception {
+        run(ours("schema-load", "--if-not-exists"));
+        Path elsewhere = Files.createTempDirectory("bench-elsewhere");
+        String catalog = repo.resolve("jbang-catalog.json").toString();
+        // The working tree served over loopback, as a git host serves a repository's raw files.
+        var http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/", exchange -> {
+            Path file = repo.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
+            byte[] body = file.startsWith(repo) && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+            exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+            if (body != null) exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/jbang-catalog.json";
+        String app = "cruddur-bench-list-tables";
+        try {
+            run(List.of("jbang", "app", "install", "--force", "--name", app, "list-tables@" + catalog));
+            String appPath = new String(new ProcessBuilder("bash", "-c", "command -v " + app).start().getInputStream().readAllBytes()).strip();
+            record Way(String name, String shown, List<String> cmd, Path dir, Map<String, String> env) {}
+            List<String> tail = List.of("-o", "text", "--endpoint-url", endpoint);
+            java.util.function.BiFunction<List<String>, List<String>, List<String>> with = (a, b) -> {
+                List<String> all = new ArrayList<>(a);
+                all.addAll(b);
+                return all;
+            };
+            List<Way> ways = new ArrayList<>(List.of(
+                    new Way("direct (the executable)", "bin/ddb/list-tables", with.apply(List.of(repo.resolve("bin/ddb/list-tables").toString()), tail), repo, Map.of()),
+                    new Way("alias, in the repository", "jbang list-tables", with.apply(List.of("jbang", "list-tables"), tail), repo, Map.of()),
+                    new Way("alias@catalog path, elsewhere", "jbang list-tables@/path/jbang-catalog.json",
+                            with.apply(List.of("jbang", "list-tables@" + catalog), tail), elsewhere, Map.of()),
+                    new Way("alias@catalog URL, elsewhere", "jbang list-tables@http://127.0.0.1:PORT/jbang-catalog.json",
+                            with.apply(List.of("jbang", "list-tables@" + url), tail), elsewhere, Map.of()),
+                    new Way("installed app, elsewhere", "list-tables (jbang app install)", with.apply(List.of(appPath), tail), elsewhere, Map.of()),
+                    new Way("no fast path (JBANG_FAST=0)", "JBANG_FAST=0 bin/ddb/list-tables",
+                            with.apply(List.of(repo.resolve("bin/ddb/list-tables").toString()), tail), repo, Map.of("JBANG_FAST", "0"))));
+            if (awsCli) {
+                ways.add(new Way("reference: the aws CLI", "aws dynamodb list-tables --output table",
+                        aws("list-tables", "--output", "table"), repo, Map.of()));
+            }
+            // Warm-up: each way learns its command, trains its class archive and builds it in the background.
+            for (int w = 0; w < 3; w++) {
+                for (Way way : ways) run(way.cmd(), way.env(), way.dir());
+                Thread.sleep(2000);
+            }
+            for (int r = 0; r < runs; r++) {
+                List<Way> order = new ArrayList<>(ways);
+                java.util.Collections.rotate(order, r);
+                for (Way way : order) paths.computeIfAbsent(way.name(), k -> new ArrayList<>()).add(run(way.cmd(), way.env(), way.dir()));
+            }
+            for (Way way : ways) pathCommands.put(way.name(), way.shown());
+        } finally {
+            http.stop(0);
+            quiet("jbang", "app", "uninstall", app);
         }
     }
 
@@ -400,13 +462,17 @@ class Benchmark implements Callable<Integer> {
 
     /** Wall time, peak RSS (GNU time, when present) and the lines it wrote to its stdout pipe. */
     Sample run(List<String> cmd, Map<String, String> extraEnv) throws Exception {
+        return run(cmd, extraEnv, repo);
+    }
+
+    Sample run(List<String> cmd, Map<String, String> extraEnv, Path dir) throws Exception {
         if (cmd == null) return null;
         Path rss = Files.createTempFile("bench-rss", ".txt");
         List<String> full = new ArrayList<>();
         boolean gnuTime = Files.isExecutable(Path.of("/usr/bin/time"));
         if (gnuTime) full.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString()));
         full.addAll(cmd);
-        ProcessBuilder pb = new ProcessBuilder(full).directory(repo.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(Map.of("AWS_ACCESS_KEY_ID", "bench", "AWS_SECRET_ACCESS_KEY", "bench", "AWS_REGION", "us-east-1", "AWS_DEFAULT_REGION", "us-east-1",
                 "AWS_PAGER", "", "COLUMNS", "120"));
         pb.environment().putAll(extraEnv);
@@ -467,6 +533,15 @@ class Benchmark implements Callable<Integer> {
                 sb.append(String.format("| %s | `%s` | %.3f | %s | %s | %s | %s | %s | %s | %s |%n", r.name(), r.ours(), median(r.mine()), range(r.mine()),
                         rss(r.mine()), r.reference(), ref ? String.format("%.3f", median(r.theirs())) : "", ref ? range(r.theirs()) : "",
                         ref ? rss(r.theirs()) : "", ref ? String.format("**%.2f×**", median(r.mine()) / median(r.theirs())) : ""));
+            }
+        }
+        if (!paths.isEmpty()) {
+            sb.append(String.format("%n## One script, every way to run it: list-tables, warm (median of %d runs, interleaved)%n%n", runs));
+            sb.append("| way | command | median s | min–max s | × direct |\n| --- | --- | ---: | ---: | ---: |\n");
+            double direct = median(paths.values().iterator().next());
+            for (var e : paths.entrySet()) {
+                sb.append(String.format("| %s | `%s` | %.3f | %s | %.2f× |%n", e.getKey(), pathCommands.get(e.getKey()), median(e.getValue()),
+                        range(e.getValue()), median(e.getValue()) / direct));
             }
         }
         if (!bulk.isEmpty()) {
