@@ -25,7 +25,7 @@ class HeaderTest {
 
     @Test
     void everyScriptStartsWithTheHeaderAndIsExecutable() throws Exception {
-        assertEquals(8, scripts().size());
+        assertTrue(scripts().size() >= 8, scripts()::toString);
         for (Path script : scripts()) {
             assertEquals(HEADER, Files.readAllLines(script).get(0), script.toString());
             assertTrue(Files.isExecutable(script), script.toString());

@@ -91,13 +91,16 @@ class RemoteCatalogTest {
         assertEquals(0, conversation.exit(), conversation::toString);
         assertEquals(10, conversation.out().lines().count(), conversation::toString);
 
-        var conversations = alias("list-conversations", "--help");
-        assertEquals(0, conversations.exit(), conversations::toString);
         var drop = alias("drop", table);
         assertEquals(0, drop.exit(), drop::toString);
-        var local = alias("local", "--help");
-        assertEquals(0, local.exit(), local::toString);
-        assertTrue(local.out().startsWith("Usage: local"), local::toString);
+        // Every alias of the catalog compiles from the URL and answers --help.
+        var aliases = new ObjectMapper().readTree(Cli.REPO.resolve("jbang-catalog.json").toFile()).get("aliases");
+        for (var it = aliases.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            var help = inAnEmptyFolder(jbang.jbang(name + "@" + catalog, "--help"));
+            assertEquals(0, help.exit(), help::toString);
+            assertTrue(help.out().startsWith("Usage: " + name), help::toString);
+        }
 
         // And through JBang itself, without the launcher's fast path (what the official JBang does).
         var official = inAnEmptyFolder(jbang.jbang("list-tables@" + catalog, "-o", "json", "--endpoint-url", LocalDynamo.endpoint())
