@@ -69,8 +69,13 @@ class Benchmark implements Callable<Integer> {
     int scale;
 
     @Option(names = "--only", split = ",", paramLabel = "SECTION",
-            description = "Run only these sections: scripts, paths, bulk, capacity, scale, first-run (default: all). Results go to stdout.")
+            description = "Run only these sections: scripts, paths, bulk, capacity, scale, export, first-run (default: all). "
+                    + "Results go to stdout.")
     java.util.Set<String> only;
+
+    @Option(names = "--cli-import-items", defaultValue = "5000", description = "Export: items the aws CLI loop of batch-write-item "
+            + "(25 a call, one process each) imports: all 100,000 would take about half an hour a run.")
+    int cliImportItems;
 
     @Option(names = "--tiny", description = "One run of everything on a few hundred items: proves the benchmark works.")
     boolean tiny;
@@ -96,6 +101,11 @@ class Benchmark implements Callable<Integer> {
     final List<String> notes = new ArrayList<>();
     final Map<String, List<Sample>> bulk = new LinkedHashMap<>();
     long bulkItems;
+    final List<Transfer> transfers = new ArrayList<>();
+    final Map<Long, Sample> exportRss = new LinkedHashMap<>();
+
+    /** An export or import workload: who ran it, on how many items, its runs. */
+    record Transfer(String workload, String client, long items, List<Sample> samples) {}
 
     public static void main(String... args) {
         System.exit(new CommandLine(new Benchmark()).execute(args));
@@ -111,6 +121,7 @@ class Benchmark implements Callable<Integer> {
             firstRun = false;
             capacityItems = 100;
             scale = 10_000;
+            cliImportItems = 100;
         }
         bulkItems = (long) conversations * (messages + 2);
         Process server = startServer();
@@ -127,6 +138,7 @@ class Benchmark implements Callable<Integer> {
         if (wanted("bulk")) bulk();
         if (wanted("capacity")) capacity();
         if (scale > 0 && wanted("scale")) scale();
+        if (wanted("export")) exportImport();
         if (firstRun && wanted("first-run")) {
             Process firstRunServer = startServer();
             try {
@@ -367,6 +379,82 @@ class Benchmark implements Callable<Integer> {
         }
     }
 
+    // ---- export and import, against the aws CLI ----------------------------------------------------
+
+    void exportImport() throws Exception {
+        Process server = startServer();
+        try {
+            String c = String.valueOf(conversations), m = String.valueOf(messages);
+            createTable("source");
+            run(ours("seed", "--table", "source", "--synthetic", "--conversations", c, "--messages", m));
+            Path dir = Files.createTempDirectory("bench-export");
+            Path file = dir.resolve("items.json.gz");
+            run(ours("export", "--table", "source", "-o", file.toString()));
+            long cliItems = Math.min(cliImportItems, bulkItems);
+            int batches = awsCli ? cliBatches(file, dir, cliItems) : 0;
+            String loop = "for f in \"$1\"/batch-*.json; do aws dynamodb batch-write-item --request-items \"file://$f\" "
+                    + "--endpoint-url \"$2\" > /dev/null || exit 1; done";
+            Map<String, List<Sample>> samples = new LinkedHashMap<>();
+            for (int r = 0; r < bulkRuns; r++) {
+                List<String> order = new ArrayList<>(List.of("export|ours", "export|aws", "import|ours", "import|aws"));
+                if (r % 2 == 1) java.util.Collections.reverse(order);
+                for (String w : order) {
+                    if (w.endsWith("aws") && !awsCli) continue;
+                    String table = w.endsWith("aws") ? "cli-copy" : "copy";
+                    if (w.startsWith("import")) createTable(table);
+                    Sample s = switch (w) {
+                        case "export|ours" -> run(ours("export", "--table", "source"));
+                        case "export|aws" -> run(aws("scan", "--table-name", "source", "--output", "json"));
+                        case "import|ours" -> run(ours("import", file.toString(), "--table", table));
+                        default -> run(List.of("bash", "-c", loop, "import", dir.toString(), endpoint));
+                    };
+                    if (w.equals("export|ours") && s.lines() != bulkItems) throw new IllegalStateException("export printed " + s.lines() + " items");
+                    if (w.startsWith("import")) {
+                        long count = ddb.scanPaginator(q -> q.tableName(table).select("COUNT")).stream().mapToLong(p -> p.count()).sum();
+                        long want = w.endsWith("ours") ? bulkItems : cliItems;
+                        if (count != want) throw new IllegalStateException(w + " left " + count + " items, not " + want);
+                        ddb.deleteTable(d -> d.tableName(table));
+                    }
+                    samples.computeIfAbsent(w, k -> new ArrayList<>()).add(s);
+                }
+            }
+            transfers.add(new Transfer("export", "export (4 segments, to a pipe)", bulkItems, samples.get("export|ours")));
+            if (awsCli) transfers.add(new Transfer("export", "aws dynamodb scan --output json (to a pipe)", bulkItems, samples.get("export|aws")));
+            transfers.add(new Transfer("import", "import FILE (gzipped; checked, then 8 threads)", bulkItems, samples.get("import|ours")));
+            if (awsCli) transfers.add(new Transfer("import", String.format("aws dynamodb batch-write-item, %,d calls of 25 in a shell loop", batches), cliItems, samples.get("import|aws")));
+
+            exportRss.put(bulkItems, samples.get("export|ours").stream().max(java.util.Comparator.comparingLong(Sample::rssKb)).orElseThrow());
+            if (scale > bulkItems) { // the same export on --scale items: constant memory means the same peak RSS
+                createTable("large");
+                run(ours("seed", "--table", "large", "--synthetic", "--conversations", String.valueOf(scale / (messages + 2)), "--messages", m));
+                Sample large = run(ours("export", "--table", "large"));
+                long largeItems = (long) (scale / (messages + 2)) * (messages + 2);
+                if (large.lines() != largeItems) throw new IllegalStateException("export printed " + large.lines() + " items, not " + largeItems);
+                exportRss.put(largeItems, large);
+            }
+        } finally {
+            stop(server);
+        }
+    }
+
+    /** The first `items` lines of an export as request files of 25 PutRequests for table cli-copy, as a user of the aws CLI writes them. */
+    static int cliBatches(Path export, Path dir, long items) throws IOException {
+        List<String> lines;
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(export))) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().limit(items).toList();
+        }
+        int n = 0;
+        for (int i = 0; i < lines.size(); i += 25, n++) {
+            StringBuilder sb = new StringBuilder("{\"cli-copy\": [");
+            for (int j = i; j < Math.min(i + 25, lines.size()); j++) {
+                String item = lines.get(j).substring("{\"Item\":".length(), lines.get(j).length() - 1);
+                sb.append(j == i ? "" : ",").append("{\"PutRequest\": {\"Item\": ").append(item).append("}}");
+            }
+            Files.writeString(dir.resolve(String.format("batch-%05d.json", n)), sb.append("]}").toString());
+        }
+        return n;
+    }
+
     void createTable(String table) {
         ddb.createTable(t -> t.tableName(table).billingMode("PAY_PER_REQUEST")
                 .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE"))
@@ -582,10 +670,28 @@ class Benchmark implements Callable<Integer> {
             sb.append("| items | s | items/s | peak RSS |\n| ---: | ---: | ---: | ---: |\n");
             for (String[] r : scaleRows) sb.append("| ").append(String.join(" | ", r)).append(" |\n");
         }
+        if (!transfers.isEmpty()) transferReport(sb);
         if (!notes.isEmpty()) {
             sb.append("\n## Notes\n\n");
             for (String n : notes) sb.append("- ").append(n).append('\n');
         }
         return sb.toString();
+    }
+
+    void transferReport(StringBuilder sb) {
+        sb.append(String.format("%n## Export and import: %,d items (median of %d interleaved runs; items/s over the whole process)%n%n", bulkItems, bulkRuns));
+        sb.append("| workload | client | items | median s | min–max s | items/s | peak RSS | this project is |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        Map<String, Double> ours = new LinkedHashMap<>();
+        for (Transfer t : transfers) {
+            double rate = t.items() / median(t.samples());
+            ours.putIfAbsent(t.workload(), rate);
+            sb.append(String.format("| %s | %s | %,d | %.2f | %s | %,.0f | %s | %s |%n", t.workload(), t.client(), t.items(), median(t.samples()),
+                    range(t.samples()), rate, rss(t.samples()), String.format("%.2f× as fast", ours.get(t.workload()) / rate)));
+        }
+        sb.append("\nPeak RSS of `export` by table size (flat: items stream through, a page per segment at a time): ");
+        List<String> sizes = new ArrayList<>();
+        exportRss.forEach((items, sample) -> sizes.add(String.format("%,d items %s (%.1f s)", items, rss(List.of(sample)), sample.seconds())));
+        sb.append(String.join("; ", sizes)).append(".\n");
     }
 }

@@ -16,7 +16,7 @@ class HelpTest {
     static final Path SNAPSHOTS = Cli.REPO.resolve("tests/src/test/resources/help");
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"local", "schema-load", "drop", "list-tables", "seed", "scan",
+    @ValueSource(strings = {"local", "schema-load", "drop", "list-tables", "seed", "scan", "export", "import",
             "patterns/list-conversations", "patterns/get-conversation", "patterns/create-message-group", "patterns/create-message",
             "messaging-stream"})
     void helpIsTheReviewedSnapshot(String script) throws IOException {
