@@ -17,6 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ProgressBar;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -45,6 +46,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class BatchWriter {
     static final int MAX_BATCH = 25;
     static final BackoffStrategy RESEND_BACKOFF = BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5));
+    /**
+     * The client's retries for this writer: the helper's one strategy, minus throttling, which this writer must see at
+     * once to slow down, and resends itself. Calls that fail in transit or with a 5xx are still the client's.
+     */
+    static final RetryStrategy RETRIES_BUT_THROTTLING = Ddb.retries(e -> Ddb.isTransient(e) && !Ddb.isThrottling(e));
 
     final DynamoDbClient ddb;
     final String table;
