@@ -274,7 +274,7 @@ final class Ddb {
                 } catch (SdkClientException e) {
                     throw new Failure("No AWS credentials for prod: " + SET_CREDENTIALS, e);
                 }
-            } else { // the client would retry a refused connection like any I/O error: a local server that is down says so at once
+            } else { // the client retries refused connections like any I/O error: a local server that is down says so at once
                 int port = ep.getPort() != -1 ? ep.getPort() : ep.getScheme().equalsIgnoreCase("https") ? 443 : 80;
                 try (Socket socket = new Socket()) {
                     socket.connect(new InetSocketAddress(ep.getHost(), port), 2000);
@@ -497,6 +497,18 @@ final class Ddb {
             if (users.putIfAbsent(u.handle(), u) != null) throw new Failure(entry + ": duplicate handle '" + u.handle() + "'");
         }
         return users;
+    }
+
+    /** The conversation files of a seeds folder (conversations/*.json), sorted; none at all is a Failure. */
+    static List<Path> conversationFiles(Path seedsDir) {
+        Path folder = seedsDir.resolve("conversations");
+        try (Stream<Path> list = Files.list(folder)) {
+            List<Path> files = list.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+            if (files.isEmpty()) throw new Failure(folder + ": no *.json conversation files");
+            return files;
+        } catch (IOException e) {
+            throw new Failure(folder + ": cannot list conversation files (" + e.getMessage() + ")");
+        }
     }
 
     /** --year, or --since/--until: which part of a partition's sort key (a timestamp) to read. An @ArgGroup(exclusive = true). */
