@@ -498,6 +498,13 @@ final class Ddb {
         return users;
     }
 
+    /** The user with this handle; an unknown handle is a usage error that lists the known ones. */
+    static User user(CommandSpec spec, Map<String, User> users, String handle) {
+        if (users.containsKey(handle)) return users.get(handle);
+        throw new ParameterException(spec.commandLine(),
+                "unknown handle '" + handle + "' (known: " + String.join(", ", users.keySet()) + ")");
+    }
+
     /** The conversation files of a seeds folder (conversations/*.json), sorted; none at all is a Failure. */
     static List<Path> conversationFiles(Path seedsDir) {
         Path folder = seedsDir.resolve("conversations");
