@@ -1,9 +1,8 @@
 // Shared helper for the bin/ddb scripts: running a command (errors, exit codes, `prod`), connection and client,
-// retries, output basics, and a marked section for the access patterns. It travels with any copied script: keep it
-// at ../../lib/Ddb.java relative to bin/ddb/*. What only one script needs belongs in that script (README: Architecture).
-// Over the 400-line target (and the 450 hook): every part below serves all scripts or a whole family (the patterns
-// section, ~140 lines, serves four), what fewer scripts use lives in them, and no line is packed past ~130 characters.
-// Unfolding the packed lines cost more than the moves saved; even without the patterns section it would be ~460.
+// retries and output basics. It travels with any copied script: keep it at ../../lib/Ddb.java relative to bin/ddb/*.
+// What one family needs is in its family file (lib/Patterns.java, BatchWriter.java, ExportFormat.java), what one script
+// needs is in that script (README: Architecture). Over the 400-line target, under the 450 hook: all that is left serves
+// every script or more than one family (progress, preview, attribute, sdkToPlain), and no line is packed.
 // The AWS SDK BOM pins every SDK module; url-connection is the lightest HTTP client it offers.
 //DEPS software.amazon.awssdk:bom:2.57.8@pom
 //DEPS software.amazon.awssdk:dynamodb
@@ -30,7 +29,6 @@ import java.util.*;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.*;
-import org.jline.terminal.TerminalBuilder;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.*;
@@ -441,167 +439,4 @@ final class Ddb {
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
     static String timestamp(Instant t) { return TIMESTAMP.format(t.truncatedTo(ChronoUnit.MICROS)); }
-
-    /** Accepts the fixed-width form, any ISO-8601 date-time with Z or an offset, or a bare date (midnight UTC). */
-    static Instant parseInstant(String text) {
-        try {
-            if (text.length() == 10) return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an ISO-8601 date or timestamp "
-                    + "(e.g. 2026-11-24 or 2026-11-24T04:15:31.123456+00:00)");
-        }
-    }
-
-    static boolean isUuid(String s) {
-        return s != null && s.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    }
-
-    // ---- Access patterns (bin/ddb/patterns; users also for seed): users.json, time ranges, paged queries, layout ----
-
-    record User(String uuid, String handle, String displayName) {}
-
-    /** The seeds folder: --seeds, else $CRUDDUR_SEEDS, else seeds/ found from the script's or the working directory up. */
-    static Path seedsDir(Path explicit) {
-        if (explicit != null) return explicit;
-        if (env("CRUDDUR_SEEDS") != null) return Path.of(env("CRUDDUR_SEEDS"));
-        String source = System.getProperty("jbang.source"); // set by the launcher
-        for (String start : source == null ? List.of("") : List.of(Path.of(source).toAbsolutePath().getParent().toString(), "")) {
-            for (Path d = Path.of(start).toAbsolutePath(); d != null; d = d.getParent()) {
-                if (Files.exists(d.resolve("seeds/users.json"))) return d.resolve("seeds");
-            }
-        }
-        return null; // none
-    }
-
-    /** seeds/users.json by handle, in file order, every entry checked. Reads that file only: conversation files do not matter. */
-    static Map<String, User> users(Path seedsDir) {
-        if (seedsDir == null || !Files.isDirectory(seedsDir)) {
-            throw new Failure("No seeds folder" + (seedsDir == null ? "" : " at " + seedsDir)
-                    + ": pass --seeds DIR (a folder with users.json and conversations/*.json)");
-        }
-        Path file = seedsDir.resolve("users.json");
-        if (!(Json.read(file) instanceof List<?> entries) || entries.isEmpty()) {
-            throw new Failure(file + ": expected a non-empty JSON array of users");
-        }
-        Map<String, User> users = new LinkedHashMap<>();
-        Map<String, String> uuids = new HashMap<>();
-        for (int i = 0; i < entries.size(); i++) {
-            String entry = file + ": users[" + i + "]";
-            Object e = entries.get(i);
-            User u = new User(Json.text(e, "uuid", entry), Json.text(e, "handle", entry), Json.text(e, "display_name", entry));
-            if (!isUuid(u.uuid())) throw new Failure(entry + ": uuid '" + u.uuid() + "' is not a UUID");
-            String other = uuids.putIfAbsent(u.uuid().toLowerCase(), entry);
-            if (other != null) throw new Failure(entry + ": duplicate uuid " + u.uuid() + " (also in " + other + ")");
-            if (users.putIfAbsent(u.handle(), u) != null) throw new Failure(entry + ": duplicate handle '" + u.handle() + "'");
-        }
-        return users;
-    }
-
-    /** The user with this handle; an unknown handle is a usage error that lists the known ones. */
-    static User user(CommandSpec spec, Map<String, User> users, String handle) {
-        if (users.containsKey(handle)) return users.get(handle);
-        throw new ParameterException(spec.commandLine(),
-                "unknown handle '" + handle + "' (known: " + String.join(", ", users.keySet()) + ")");
-    }
-
-    /** The conversation files of a seeds folder (conversations/*.json), sorted; none at all is a Failure. */
-    static List<Path> conversationFiles(Path seedsDir) {
-        Path folder = seedsDir.resolve("conversations");
-        try (Stream<Path> list = Files.list(folder)) {
-            List<Path> files = list.filter(f -> f.toString().endsWith(".json")).sorted().toList();
-            if (files.isEmpty()) throw new Failure(folder + ": no *.json conversation files");
-            return files;
-        } catch (IOException e) {
-            throw new Failure(folder + ": cannot list conversation files (" + e.getMessage() + ")");
-        }
-    }
-
-    /** --year, or --since/--until: which part of a partition's sort key (a timestamp) to read. An @ArgGroup(exclusive = true). */
-    static final class TimeRange {
-        @Option(names = "--year", paramLabel = "YYYY", description = "Only this year.") Integer year;
-        @ArgGroup(exclusive = false) Between between = new Between();
-
-        static final class Between {
-            @Option(names = "--since", paramLabel = "WHEN", description = "From this ISO date or timestamp on (inclusive).")
-            String since;
-            @Option(names = "--until", paramLabel = "WHEN",
-                    description = "Up to this ISO date (the whole day) or timestamp (inclusive).")
-            String until;
-        }
-
-        /** The sort-key condition to AND with "pk = :pk" (the year as a begins_with prefix, as the app does), or null. */
-        String condition(CommandSpec spec, Map<String, AttributeValue> values, Integer defaultYear) {
-            String since = between == null ? null : between.since, until = between == null ? null : between.until;
-            Integer y = year != null ? year : since == null && until == null ? defaultYear : null;
-            if (y != null && (y < 1000 || y > 9999)) {
-                throw new ParameterException(spec.commandLine(), "--year must have four digits");
-            }
-            if (y != null) values.put(":year", AttributeValue.fromS(String.valueOf(y)));
-            if (since != null) values.put(":since", AttributeValue.fromS(timestamp(instant(spec, "--since", since))));
-            if (until != null) {
-                Instant end = instant(spec, "--until", until);
-                if (until.length() == 10) end = end.plus(Duration.ofDays(1)).minusNanos(1000); // a date: the whole day
-                values.put(":until", AttributeValue.fromS(timestamp(end)));
-            }
-            if (y != null) return "begins_with(sk, :year)";
-            if (since != null && until != null) return "sk BETWEEN :since AND :until";
-            return since != null ? "sk >= :since" : until != null ? "sk <= :until" : null;
-        }
-
-        private static Instant instant(CommandSpec spec, String option, String text) {
-            try {
-                return parseInstant(text);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * A Query, following LastEvaluatedKey until `limit` items (null: all), its pages merged into one response as the AWS CLI
-     * does: Items, Count, ScannedCount and ConsumedCapacity add up; LastEvaluatedKey when more remain. `bar` may be null.
-     */
-    static QueryResponse query(DynamoDbClient ddb, QueryRequest request, Integer limit, ProgressBar bar) {
-        List<Map<String, AttributeValue>> items = new ArrayList<>();
-        int scanned = 0;
-        Double capacity = null;
-        Map<String, AttributeValue> startKey = null;
-        do {
-            Integer left = limit == null ? null : limit - items.size();
-            var page = ddb.query(request.toBuilder().exclusiveStartKey(startKey).limit(left).build());
-            items.addAll(page.items());
-            if (bar != null) bar.stepTo(items.size());
-            scanned += page.scannedCount();
-            if (page.consumedCapacity() != null) {
-                capacity = (capacity == null ? 0 : capacity) + page.consumedCapacity().capacityUnits();
-            }
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null && (limit == null || items.size() < limit));
-        var consumed = capacity == null ? null
-                : ConsumedCapacity.builder().tableName(request.tableName()).capacityUnits(capacity).build();
-        return QueryResponse.builder().items(items).count(items.size()).scannedCount(scanned)
-                .lastEvaluatedKey(startKey).consumedCapacity(consumed).build();
-    }
-
-    /** $COLUMNS, else the terminal's width (JLine) when there is a terminal, else 120. */
-    static int terminalWidth() {
-        if (env("COLUMNS") != null && env("COLUMNS").matches("\\d+")) return Integer.parseInt(env("COLUMNS"));
-        if (System.console() == null) return 120;
-        try (var terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
-            return terminal.getWidth() > 0 ? terminal.getWidth() : 120;
-        } catch (IOException | RuntimeException e) {
-            return 120; // no usable terminal size
-        }
-    }
-
-    /** A stored timestamp in the reader's time zone, e.g. 2026-11-24 04:15 AM. */
-    static String localTime(String storedTimestamp) {
-        try {
-            var local = OffsetDateTime.parse(storedTimestamp).atZoneSameInstant(ZoneId.systemDefault());
-            return DateTimeFormatter.ofPattern("yyyy-MM-dd hh:mm a", Locale.US).format(local);
-        } catch (DateTimeParseException e) {
-            return storedTimestamp;
-        }
-    }
 }

@@ -83,7 +83,7 @@ class LauncherTest {
     @Test
     void ctrlCStopsTheRunThatTrainsTheClassArchive() throws Exception {
         // A fresh copy has a fresh key: its first fast run is the training run, a child of the launcher.
-        Path tree = copyOf("bin/ddb/seed", "lib/Ddb.java", "lib/BatchWriter.java");
+        Path tree = copyOf("bin/ddb/seed", "lib/Ddb.java", "lib/BatchWriter.java", "lib/Patterns.java");
         assertEquals(0, Cli.executable(tree.resolve("bin/ddb/seed"), "--help").run().exit()); // compiles, does not train
         String table = Tables.fresh("train-sigint");
         Process p = new ProcessBuilder(tree.resolve("bin/ddb/seed").toString(), "--table", table, "--synthetic", "--users", "20",
