@@ -1,4 +1,4 @@
-// The paced batch writer of the scripts that load items (seed): BatchWriteItem for any number of writes, at the
+// The paced batch writer of the scripts that load items (seed, import): BatchWriteItem for any number of writes, at the
 // table's capacity, in constant memory. Pulled in with //SOURCES next to lib/Ddb.java, whose dependencies it uses.
 
 import java.time.Duration;

@@ -1,8 +1,8 @@
 // Shared helper for the bin/ddb scripts: running a command (errors, exit codes, `prod`), connection and client,
 // retries and output basics. It travels with any copied script: keep it at ../../lib/Ddb.java relative to bin/ddb/*.
 // What one family needs is in its family file (lib/Patterns.java, BatchWriter.java, ExportFormat.java), what one script
-// needs is in that script (README: Architecture). Over the 400-line target, under the 450 hook: all that is left serves
-// every script or more than one family (progress, preview, attribute, sdkToPlain), and no line is packed.
+// needs is in that script (README: Architecture). It is a little over its 400-line guide: what is left serves every
+// script or more than one family (progress, preview, attribute, sdkToPlain), and no line is packed to save space.
 // The AWS SDK BOM pins every SDK module; url-connection is the lightest HTTP client it offers.
 //DEPS software.amazon.awssdk:bom:2.57.8@pom
 //DEPS software.amazon.awssdk:dynamodb
