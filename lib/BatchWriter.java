@@ -45,6 +45,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 final class BatchWriter {
     static final int MAX_BATCH = 25;
+    /** The share of the capacity it paces to: our bucket and the table's are not in step, and slack keeps refusals rare. */
+    static final double SLACK = 0.95;
     static final BackoffStrategy RESEND_BACKOFF = BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5));
     /**
      * The client's retries for this writer: the helper's one strategy, minus throttling, which this writer must see at
@@ -88,7 +90,7 @@ final class BatchWriter {
         this.giveUpAfter = giveUpAfter;
         this.bar = bar;
         // 95%: our bucket and the table's are not in step; a little slack keeps refusals rare.
-        this.ceiling = ceiling * 0.95;
+        this.ceiling = ceiling * SLACK;
         this.rate = this.ceiling;
         this.tokens = Double.isInfinite(ceiling) ? 0 : this.ceiling;
     }
@@ -108,6 +110,11 @@ final class BatchWriter {
             }
         }
         return maxWcu != null ? Math.min(wcu, maxWcu) : wcu;
+    }
+
+    /** How long `units` of writes take at the pace this writer keeps on a table of `ceiling` WCU (an estimate for plans). */
+    static double seconds(double units, double ceiling) {
+        return units / (ceiling * SLACK);
     }
 
     /** Write units of one request: 1 per started KB of the item for a put; a delete is counted as 1. */

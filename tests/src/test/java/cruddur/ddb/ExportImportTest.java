@@ -300,7 +300,7 @@ class ExportImportTest {
             var r = Cli.script("import", "--table", provisioned, file.toString(), "--endpoint-url", proxy.endpoint()).run();
             System.out.println("import at 100 WCU: " + proxy.report());
             assertEquals(0, r.exit(), r::toString);
-            assertTrue(r.err().contains("at 100 WCU about 5 s"), "paced to the table: " + r);
+            assertTrue(r.err().contains("at 100 WCU about 6 s"), "paced to the table: " + r);
             assertTrue(proxy.throttledCalls.get() * 4 <= proxy.writeCalls.get(), "at most a quarter of the calls refused: " + proxy.report());
         }
         assertEquals(digest(source), digest(provisioned));
