@@ -431,7 +431,7 @@ final class Ddb {
     /** One line of at most `width` characters: white space folded, an ellipsis where it was cut. */
     static String preview(String text, int width) {
         String flat = text.replaceAll("\\s+", " ").strip();
-        return width < 2 ? "" : flat.length() <= width ? flat : flat.substring(0, width - 1) + "…";
+        return width < 2 ? "" : flat.length() <= width ? flat : flat.substring(0, width - 1) + "\u2026";
     }
 
     /** Fixed width, UTC, microseconds, explicit offset, as the Cruddur backend writes them: string order is time order. */
