@@ -1,6 +1,8 @@
 // The side-by-side benchmark: every script, warm, through its shebang, against the aws CLI / boto3 equivalent
 // of the original scripts (bench/reference/), interleaved in one run; then bulk seed and scan. Run: bench/run.
 //JAVA 17+
+// Its report has en dashes and multiplication signs: compile it as UTF-8 under any locale.
+//JAVAC_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS software.amazon.awssdk:bom:2.57.8@pom
 //DEPS software.amazon.awssdk:dynamodb
