@@ -1,8 +1,9 @@
 // Shared helper for the bin/ddb scripts: running a command (errors, exit codes, `prod`), connection and client,
 // retries and output basics. It travels with any copied script: keep it at ../../lib/Ddb.java relative to bin/ddb/*.
-// What one family needs is in its family file (lib/Patterns.java, BatchWriter.java, ExportFormat.java), what one script
-// needs is in that script (README: Architecture). It is a little over its 400-line guide: what is left serves every
-// script or more than one family (progress, preview, attribute, sdkToPlain), and no line is packed to save space.
+// What one family needs is in its family file (lib/Patterns.java, Capacity.java, BatchWriter.java, TableScan.java,
+// ItemJson.java), what one script needs is in that script (docs/architecture.md). It is a little over its 400-line
+// guide: what is left serves every script or more than one family (progress, preview, Ctrl-C notes), and no line is
+// packed to save space.
 // The AWS SDK BOM pins every SDK module; url-connection is the lightest HTTP client it offers.
 //DEPS software.amazon.awssdk:bom:2.57.8@pom
 //DEPS software.amazon.awssdk:dynamodb
@@ -23,8 +24,6 @@ import java.io.*;
 import java.net.*;
 import java.nio.file.*;
 import java.time.*;
-import java.time.format.*;
-import java.time.temporal.ChronoUnit;
 import java.util.*;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -35,10 +34,7 @@ import picocli.CommandLine.*;
 import picocli.CommandLine.Model.*;
 import software.amazon.awssdk.auth.credentials.*;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.*;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.util.SdkAutoConstructList;
-import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 import software.amazon.awssdk.core.util.VersionInfo;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -361,16 +357,18 @@ final class Ddb {
         return v == null || v.isBlank() ? null : v;
     }
 
-    // ---- Output and data: JSON, items, progress, timestamps ----------------------------------------------------------
+    // ---- Output: JSON, progress, Ctrl-C notes, previews -------------------------------------------------------------
 
-    /** The one JSON reader and writer (jackson-jr): plain maps, lists, strings, numbers; duplicate keys are errors. */
+    /** JSON in and out as plain maps, lists, strings, numbers (jackson-jr), duplicate keys refused; items: ItemJson. */
     static final class Json {
         static final JsonFactory FACTORY = new JsonFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         static final JSON COMPACT = JSON.builder(FACTORY).build();
         /** Laid out like Python's json.dumps(indent=2), so output diffs cleanly against the original scripts'. */
-        static final JSON PRETTY = COMPACT.with(JSON.Feature.PRETTY_PRINT_OUTPUT).with(new DefaultPrettyPrinter()
+        static final DefaultPrettyPrinter LAYOUT = new DefaultPrettyPrinter()
                 .withObjectIndenter(new DefaultIndenter("  ", "\n")).withArrayIndenter(new DefaultIndenter("  ", "\n"))
-                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+                .withSeparators(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+        static final JSON PRETTY = COMPACT.with(JSON.Feature.PRETTY_PRINT_OUTPUT).with(LAYOUT);
 
         static String pretty(Object value) {
             try {
@@ -388,10 +386,12 @@ final class Ddb {
                 return value;
             } catch (JsonProcessingException e) {
                 var at = e.getLocation();
-                throw new Failure(file + (at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr()) + ": malformed JSON: "
-                        + e.getOriginalMessage().lines().findFirst().orElse(""));
+                String where = at == null ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
+                String what = e.getOriginalMessage().lines().findFirst().orElse("");
+                throw new Failure(file + where + ": malformed JSON: " + what);
             } catch (IOException e) {
-                throw new Failure(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                throw new Failure(file + ": cannot read (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + ")");
             }
         }
 
@@ -402,30 +402,33 @@ final class Ddb {
         }
     }
 
-    /** An SDK response as maps and lists with the API's member names, as the AWS CLI and boto3 print it ({"S": "..."}). */
-    static Object sdkToPlain(Object value) {
-        if (value instanceof SdkAutoConstructList<?> || value instanceof SdkAutoConstructMap<?, ?>) return null;
-        Map<String, Object> out = new TreeMap<>();
-        if (value instanceof SdkPojo p) p.sdkFields().forEach(f -> out.put(f.memberName(), sdkToPlain(f.getValueOrDefault(p))));
-        else if (value instanceof Map<?, ?> map) map.forEach((k, v) -> out.put(String.valueOf(k), sdkToPlain(v)));
-        else if (value instanceof List<?> list) return list.stream().map(Ddb::sdkToPlain).toList();
-        else if (value instanceof SdkBytes bytes) return Base64.getEncoder().encodeToString(bytes.asByteArray());
-        else return value instanceof Instant instant ? instant.toString() : value;
-        out.values().removeIf(Objects::isNull);
-        return out;
-    }
-
-    /** An attribute as text for tables and transcripts ("" when absent). */
-    static String attribute(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? "" : v.s() != null ? v.s() : v.n() != null ? v.n() : String.valueOf(sdkToPlain(v));
-    }
-
-    /** A progress bar on stderr (total -1: unknown); null when stderr is no terminal, NO_COLOR is set, or the work is small. */
+    /** A progress bar on stderr (total -1: unknown); null with no terminal, with NO_COLOR, or for small work. */
     static ProgressBar progress(String task, long total) {
         if (System.console() == null || env("NO_COLOR") != null || (total >= 0 && total < 1_000)) return null;
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                 .showSpeed().setUnit(" items", 1).build();
+    }
+
+    /**
+     * Ctrl-C ends the JVM at once: while this is open, `note` runs then (to say where that leaves things), and only
+     * then: once closed (try-with-resources) it is silent, whatever ends the JVM, a failure's exit included.
+     */
+    static final class OnInterrupt implements AutoCloseable {
+        private final Thread hook;
+        private volatile boolean closed;
+
+        OnInterrupt(Runnable note) {
+            hook = new Thread(() -> { if (!closed) note.run(); });
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override public void close() {
+            closed = true;
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) { // Ctrl-C came first: the hook is saying its note
+            }
+        }
     }
 
     /** One line of at most `width` characters: white space folded, an ellipsis where it was cut. */
@@ -433,10 +436,4 @@ final class Ddb {
         String flat = text.replaceAll("\\s+", " ").strip();
         return width < 2 ? "" : flat.length() <= width ? flat : flat.substring(0, width - 1) + "\u2026";
     }
-
-    /** Fixed width, UTC, microseconds, explicit offset, as the Cruddur backend writes them: string order is time order. */
-    static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
-
-    static String timestamp(Instant t) { return TIMESTAMP.format(t.truncatedTo(ChronoUnit.MICROS)); }
 }

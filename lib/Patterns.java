@@ -1,5 +1,7 @@
-// The access patterns' family file (bin/ddb/patterns/*, and seed): seeds/users.json, uuids and dates, time ranges,
-// the paged query, and layout. Pulled in with //SOURCES next to lib/Ddb.java, whose dependencies it uses.
+// The access patterns' family file: the item model the app reads (keys, attribute names, the index and its query, the
+// item builders, timestamps), seeds/users.json, uuids and dates, time ranges, the paged query, and layout. Pulled in
+// with //SOURCES next to lib/Ddb.java (whose dependencies it uses) by bin/ddb/patterns/*, seed, schema-load and
+// messaging-stream.
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,24 +31,105 @@ import picocli.CommandLine.ParameterException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 final class Patterns {
     private Patterns() {}
 
+    // ---- The item model: what the Cruddur app stores and reads, byte for byte --------------------------------------
+
+    /** A conversation's messages are in partition MSG#<message group uuid>, a user's conversations in GRP#<uuid>. */
+    static final String MESSAGE_PREFIX = "MSG#", GROUP_PREFIX = "GRP#";
+    /** The attributes, named as the app names them; every one a string. */
+    static final String PK = "pk", SK = "sk", MESSAGE_UUID = "message_uuid", MESSAGE_GROUP_UUID = "message_group_uuid",
+            MESSAGE = "message", USER_UUID = "user_uuid", USER_DISPLAY_NAME = "user_display_name",
+            USER_HANDLE = "user_handle";
+    /** The index the app's stream Lambda reads: a conversation's group items by message_group_uuid, sk. */
+    static final String GROUP_INDEX = "message-group-sk-index";
+
     record User(String uuid, String handle, String displayName) {}
+
+    /**
+     * Fixed width, UTC, microseconds, explicit offset, as the Cruddur backend writes them: string order is time order.
+     */
+    static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+    static String timestamp(Instant t) { return TIMESTAMP.format(t.truncatedTo(ChronoUnit.MICROS)); }
+
+    /** A message: partition MSG#<group>, sort key its time, and who sent it. */
+    static Map<String, AttributeValue> messageItem(String group, String sk, String messageUuid, String text,
+            User sender) {
+        return item(MESSAGE_PREFIX + group, sk, MESSAGE_UUID, messageUuid, text, sender);
+    }
+
+    /**
+     * One participant's entry in their list of conversations: partition GRP#<owner>, sort key the time of the
+     * conversation's last message, that message's text, and the other participant (whom the list shows).
+     */
+    static Map<String, AttributeValue> groupItem(User owner, User other, String group, String sk, String lastText) {
+        return item(GROUP_PREFIX + owner.uuid(), sk, MESSAGE_GROUP_UUID, group, lastText, other);
+    }
+
+    private static Map<String, AttributeValue> item(String pk, String sk, String idName, String id, String text,
+            User user) {
+        Map<String, AttributeValue> m = new HashMap<>(12);
+        m.put(PK, AttributeValue.fromS(pk));
+        m.put(SK, AttributeValue.fromS(sk));
+        m.put(idName, AttributeValue.fromS(id));
+        m.put(MESSAGE, AttributeValue.fromS(text));
+        m.put(USER_UUID, AttributeValue.fromS(user.uuid()));
+        m.put(USER_DISPLAY_NAME, AttributeValue.fromS(user.displayName()));
+        m.put(USER_HANDLE, AttributeValue.fromS(user.handle()));
+        return m;
+    }
+
+    /** The user an item names (a message's sender, a group item's other participant); "" for what it lacks. */
+    static User userOf(Map<String, AttributeValue> item) {
+        return new User(string(item, USER_UUID), string(item, USER_HANDLE), string(item, USER_DISPLAY_NAME));
+    }
+
+    private static String string(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.s() == null ? "" : v.s();
+    }
+
+    /**
+     * The group items of a conversation, its two participants' entries, through GROUP_INDEX (eventually consistent,
+     * as any global index). A table without the index is a Failure that says how to add it.
+     */
+    static List<Map<String, AttributeValue>> groupItems(DynamoDbClient ddb, String table, String group) {
+        try {
+            return ddb.queryPaginator(q -> q.tableName(table).indexName(GROUP_INDEX)
+                    .keyConditionExpression(MESSAGE_GROUP_UUID + " = :g")
+                    .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(group)))).items().stream().toList();
+        } catch (DynamoDbException e) {
+            if (!String.valueOf(e.getMessage()).contains("index")) throw e;
+            throw new Ddb.Failure("Table " + table + " has no index " + GROUP_INDEX
+                    + ": run bin/ddb/schema-load --gsi --stream");
+        }
+    }
+
+    /** Said on stderr for one release: -o json meant the typed Query response before it meant plain JSON. */
+    static final String JSON_NOTE = "note: -o json now prints the items in plain JSON; -o dynamodb-json prints them "
+            + "in DynamoDB JSON, as -o json did before.";
+
+    // ---- Users, uuids and dates -------------------------------------------------------------------------------------
 
     static boolean isUuid(String s) {
         return s != null && s.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     }
 
-    /** The seeds folder: --seeds, else $CRUDDUR_SEEDS, else seeds/ found from the script's or the working directory up. */
+    /** The seeds folder: --seeds, else $CRUDDUR_SEEDS, else seeds/ found from the script's or the working folder up. */
     static Path seedsDir(Path explicit) {
         if (explicit != null) return explicit;
         if (Ddb.env("CRUDDUR_SEEDS") != null) return Path.of(Ddb.env("CRUDDUR_SEEDS"));
         String source = System.getProperty("jbang.source"); // set by the launcher
-        for (String start : source == null ? List.of("") : List.of(Path.of(source).toAbsolutePath().getParent().toString(), "")) {
+        List<String> starts = source == null ? List.of("")
+                : List.of(Path.of(source).toAbsolutePath().getParent().toString(), "");
+        for (String start : starts) {
             for (Path d = Path.of(start).toAbsolutePath(); d != null; d = d.getParent()) {
                 if (Files.exists(d.resolve("seeds/users.json"))) return d.resolve("seeds");
             }
@@ -53,7 +137,7 @@ final class Patterns {
         return null; // none
     }
 
-    /** seeds/users.json by handle, in file order, every entry checked. Reads that file only: conversation files do not matter. */
+    /** seeds/users.json by handle, in file order, every entry checked; the conversation files are not read. */
     static Map<String, User> users(Path seedsDir) {
         if (seedsDir == null || !Files.isDirectory(seedsDir)) {
             throw new Ddb.Failure("No seeds folder" + (seedsDir == null ? "" : " at " + seedsDir)
@@ -72,7 +156,9 @@ final class Patterns {
                     Ddb.Json.text(e, "display_name", entry));
             if (!isUuid(u.uuid())) throw new Ddb.Failure(entry + ": uuid '" + u.uuid() + "' is not a UUID");
             String other = uuids.putIfAbsent(u.uuid().toLowerCase(), entry);
-            if (other != null) throw new Ddb.Failure(entry + ": duplicate uuid " + u.uuid() + " (also in " + other + ")");
+            if (other != null) {
+                throw new Ddb.Failure(entry + ": duplicate uuid " + u.uuid() + " (also in " + other + ")");
+            }
             if (users.putIfAbsent(u.handle(), u) != null) {
                 throw new Ddb.Failure(entry + ": duplicate handle '" + u.handle() + "'");
             }
@@ -110,20 +196,21 @@ final class Patterns {
         }
     }
 
-    /** --year, or --since/--until: which part of a partition's sort key (a timestamp) to read. An @ArgGroup(exclusive = true). */
+    /** --year, or --since/--until: which sort keys (timestamps) of a partition to read; an exclusive @ArgGroup. */
     static final class TimeRange {
         @Option(names = "--year", paramLabel = "YYYY", description = "Only this year.") Integer year;
         @ArgGroup(exclusive = false) Between between = new Between();
 
         static final class Between {
-            @Option(names = "--since", paramLabel = "WHEN", description = "From this ISO date or timestamp on (inclusive).")
+            @Option(names = "--since", paramLabel = "WHEN",
+                    description = "From this ISO date or timestamp on (inclusive).")
             String since;
             @Option(names = "--until", paramLabel = "WHEN",
                     description = "Up to this ISO date (the whole day) or timestamp (inclusive).")
             String until;
         }
 
-        /** The sort-key condition to AND with "pk = :pk" (the year as a begins_with prefix, as the app does), or null. */
+        /** The sort-key condition to AND with "pk = :pk" (a year as a begins_with prefix, as the app does), or null. */
         String condition(CommandSpec spec, Map<String, AttributeValue> values, Integer defaultYear) {
             String since = between == null ? null : between.since, until = between == null ? null : between.until;
             Integer y = year != null ? year : since == null && until == null ? defaultYear : null;
@@ -131,11 +218,11 @@ final class Patterns {
                 throw new ParameterException(spec.commandLine(), "--year must have four digits");
             }
             if (y != null) values.put(":year", AttributeValue.fromS(String.valueOf(y)));
-            if (since != null) values.put(":since", AttributeValue.fromS(Ddb.timestamp(instant(spec, "--since", since))));
+            if (since != null) values.put(":since", AttributeValue.fromS(timestamp(instant(spec, "--since", since))));
             if (until != null) {
                 Instant end = instant(spec, "--until", until);
                 if (until.length() == 10) end = end.plus(Duration.ofDays(1)).minusNanos(1000); // a date: the whole day
-                values.put(":until", AttributeValue.fromS(Ddb.timestamp(end)));
+                values.put(":until", AttributeValue.fromS(timestamp(end)));
             }
             if (y != null) return "begins_with(sk, :year)";
             if (since != null && until != null) return "sk BETWEEN :since AND :until";
@@ -152,8 +239,10 @@ final class Patterns {
     }
 
     /**
-     * A Query, following LastEvaluatedKey until `limit` items (null: all), its pages merged into one response as the AWS CLI
-     * does: Items, Count, ScannedCount and ConsumedCapacity add up; LastEvaluatedKey when more remain. `bar` may be null.
+     * A Query, following LastEvaluatedKey until `limit` items (null: all), its pages merged into one response as the
+     * AWS CLI does: Items, Count, ScannedCount and ConsumedCapacity add up; LastEvaluatedKey when more remain. Each
+     * page asks for what is left (Limit), so the response ends exactly at `limit`, at DynamoDB's own LastEvaluatedKey:
+     * the SDK's paginator keeps one page size and cannot. `bar` may be null.
      */
     static QueryResponse query(DynamoDbClient ddb, QueryRequest request, Integer limit, ProgressBar bar) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
@@ -169,7 +258,8 @@ final class Patterns {
             if (page.consumedCapacity() != null) {
                 capacity = (capacity == null ? 0 : capacity) + page.consumedCapacity().capacityUnits();
             }
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey()
+                    : null;
         } while (startKey != null && (limit == null || items.size() < limit));
         var consumed = capacity == null ? null
                 : ConsumedCapacity.builder().tableName(request.tableName()).capacityUnits(capacity).build();
@@ -179,7 +269,8 @@ final class Patterns {
 
     /** $COLUMNS, else the terminal's width (JLine) when there is a terminal, else 120. */
     static int terminalWidth() {
-        if (Ddb.env("COLUMNS") != null && Ddb.env("COLUMNS").matches("\\d+")) return Integer.parseInt(Ddb.env("COLUMNS"));
+        String columns = Ddb.env("COLUMNS");
+        if (columns != null && columns.matches("\\d+")) return Integer.parseInt(columns);
         if (System.console() == null) return 120;
         try (var terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
             return terminal.getWidth() > 0 ? terminal.getWidth() : 120;

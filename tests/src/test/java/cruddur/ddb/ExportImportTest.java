@@ -116,7 +116,7 @@ class ExportImportTest {
         Path dir = Files.createTempDirectory("export");
         for (String name : List.of("items.json", "items.json.gz")) {
             Path file = dir.resolve(name);
-            var export = Cli.local("export", "--table", source, "-o", file.toString()).run();
+            var export = Cli.local("export", "--table", source, "--file", file.toString()).run();
             assertEquals(0, export.exit(), export::toString);
             assertTrue(export.err().contains("Exported 30 items from " + source), export::toString);
             assertEquals("", export.out(), "data went to the file");
@@ -136,7 +136,7 @@ class ExportImportTest {
 
             // Export of the copy: the same lines, byte for byte.
             Path again = dir.resolve("again-" + name);
-            assertEquals(0, Cli.local("export", "--table", copy, "-o", again.toString()).run().exit());
+            assertEquals(0, Cli.local("export", "--table", copy, "--file", again.toString()).run().exit());
             assertEquals(lines.stream().sorted().toList(), lines(again).stream().sorted().toList());
         }
         assertTrue(lines(dir.resolve("items.json.gz")).size() == 30 && Files.readAllBytes(dir.resolve("items.json.gz"))[0] == 0x1f, ".gz is gzipped");
@@ -182,7 +182,7 @@ class ExportImportTest {
         assertEquals(conversations * 100L, want.items());
 
         Path file = Files.createTempDirectory("export").resolve("seed.json.gz");
-        var export = Cli.local("export", "--table", source, "-o", file.toString()).run();
+        var export = Cli.local("export", "--table", source, "--file", file.toString()).run();
         assertEquals(0, export.exit(), export::toString);
         String copy = LocalDynamo.uniqueTable("import-seed");
         var imp = Cli.local("import", "--table", copy, "--create", file.toString()).run();
@@ -278,7 +278,7 @@ class ExportImportTest {
         Path file = Files.createTempDirectory("export").resolve("faults.json");
         try (FaultProxy proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(new FaultProxy.Rule("Scan", FaultProxy.Fault.THROTTLING, 2),
                 new FaultProxy.Rule("Scan", FaultProxy.Fault.DROP_CONNECTION, 3)))) {
-            var export = Cli.script("export", "--table", source, "-o", file.toString(), "--endpoint-url", proxy.endpoint()).run();
+            var export = Cli.script("export", "--table", source, "--file", file.toString(), "--endpoint-url", proxy.endpoint()).run();
             assertEquals(0, export.exit(), export::toString);
             assertTrue(proxy.injected(FaultProxy.Fault.DROP_CONNECTION) > 0, proxy::report);
         }
@@ -402,7 +402,7 @@ class ExportImportTest {
         // Items of 350 KB, three to a 1 MB page, and every page 300 ms late: slow enough to be interrupted mid-way.
         try (FaultProxy proxy = new FaultProxy(LocalDynamo.endpoint(), List.of(new FaultProxy.Rule("Scan", FaultProxy.Fault.DELAY, 1)))) {
             Path err = Files.createTempFile("export", ".err");
-            Process p = new ProcessBuilder(Cli.REPO.resolve("bin/ddb/export").toString(), "--table", source, "-o", file.toString(),
+            Process p = new ProcessBuilder(Cli.REPO.resolve("bin/ddb/export").toString(), "--table", source, "--file", file.toString(),
                     "--segments", "1", "--endpoint-url", proxy.endpoint()).redirectError(err.toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (proxy.calls("Scan") < 3 && System.nanoTime() < deadline) Thread.sleep(20);
@@ -451,9 +451,67 @@ class ExportImportTest {
         }
         var segments = Cli.local("export", "--segments", "0").run();
         assertEquals(2, segments.exit(), segments::toString);
-        var folder = Cli.local("export", "-o", "/nonexistent/dir/items.json").run();
+        var folder = Cli.local("export", "--file", "/nonexistent/dir/items.json").run();
         assertEquals(1, folder.exit(), folder::toString);
         assertTrue(folder.err().contains("No folder /nonexistent/dir"), folder::toString);
         assertFalse(Files.exists(Path.of("/nonexistent/dir")));
+    }
+
+    /** -o/--output names a format in every script; export's -o FILE of the last release still works, with a note. */
+    @Test
+    void exportsOldDashOFileStillWritesTheFileWithANoteButNeverTakesAFormatName() throws Exception {
+        String source = Tables.fresh("export-old-o");
+        Tables.putAll(ddb, source, List.of(Tables.item("MSG#old", "2026-01-01T00:00:00.000000+00:00", "old spelling")));
+        Path file = Files.createTempDirectory("export").resolve("old.json");
+        var old = Cli.local("export", "--table", source, "-o", file.toString()).run();
+        assertEquals(0, old.exit(), old::toString);
+        assertEquals(1, lines(file).size(), "the file it names, as before");
+        assertEquals("export: note: -o/--output FILE is now --file FILE (-o names an output format in every other "
+                + "script); -o FILE will stop working in the next release.", old.err().lines().findFirst().orElse(""), old::toString);
+
+        Path cwd = Files.createTempDirectory("export-cwd");
+        for (String format : List.of("json", "jsonl", "dynamodb-json")) {
+            var r = Cli.local("export", "--table", source, "-o", format).in(cwd).run();
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(r.err().startsWith("export: -o/--output '" + format + "': export writes DynamoDB's export format only; "
+                    + "--file FILE says where to write it"), r::toString);
+        }
+        var both = Cli.local("export", "--table", source, "--file", file.toString(), "-o", "other.json").in(cwd).run();
+        assertEquals(2, both.exit(), both::toString);
+        try (Stream<Path> files = Files.list(cwd)) {
+            assertEquals(List.of(), files.toList(), "no file named after a format");
+        }
+    }
+
+    /**
+     * The table deleted while an import writes to it: the writes fail, and that failure is all the user reads. Before,
+     * the Ctrl-C note stayed registered past the failure and the exit printed "Interrupted after N items written".
+     */
+    @Test
+    void aTableDeletedMidImportGivesTheFailureOnlyAndNothingClaimsSuccess() throws Exception {
+        String table = Tables.fresh("import-deleted");
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 3000; i++) text.append(line(i));
+        Path file = file("many.json", text.toString());
+        // 100 WCU: about 30 s of writes, time to delete the table in the middle.
+        try (FaultProxy proxy = FaultProxy.capacity(LocalDynamo.endpoint(), 100)) {
+            Path out = Files.createTempFile("import", ".out"), err = Files.createTempFile("import", ".err");
+            Process p = new ProcessBuilder(Cli.REPO.resolve("bin/ddb/import").toString(), "--table", table, file.toString(),
+                    "--endpoint-url", proxy.endpoint()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (ddb.scan(s -> s.tableName(table).select("COUNT")).count() < 300 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            ddb.deleteTable(d -> d.tableName(table));
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "import ends");
+            String stderr = Cli.withoutJBangNoise(Files.readString(err));
+            assertEquals(1, p.exitValue(), stderr);
+            assertFalse(stderr.contains("Interrupted"), "a failure is not a Ctrl-C: " + stderr);
+            assertFalse(stderr.contains("Wrote "), "no summary of a load that failed: " + stderr);
+            assertEquals("", Files.readString(out), "nothing on stdout claims success");
+            String last = stderr.lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.startsWith("import: Table '" + table + "' not found at local"), stderr);
+            assertEquals(1, stderr.lines().filter(l -> l.startsWith("import: ")).count(), "one failure line: " + stderr);
+        }
     }
 }

@@ -54,7 +54,7 @@ class PatternsTest {
 
     @Test
     void listConversationsMatchesTheAppsQuery() throws Exception {
-        var r = Cli.local("patterns/list-conversations", "--table", table, "-o", "json").run();
+        var r = Cli.local("patterns/list-conversations", "--table", table, "-o", "dynamodb-json").run();
         assertEquals(0, r.exit(), r::toString);
         JsonNode got = JSON.readTree(r.out());
         QueryResponse want = appQuery("GRP#" + ANDREW, true, null);
@@ -64,6 +64,33 @@ class PatternsTest {
         assertEquals(2, got.get("ScannedCount").asInt());
         assertTrue(got.at("/ConsumedCapacity/CapacityUnits").isNumber(), r::toString);
         assertEquals("bayko", got.at("/Items/0/user_handle/S").asText(), "the newest conversation first");
+    }
+
+    @Test
+    void jsonIsPlainAndDynamodbJsonIsTyped() throws Exception {
+        // -o json meant DynamoDB JSON here before it meant plain JSON in every script: the same response, values plain.
+        var typed = Cli.local("patterns/list-conversations", "--table", table, "-o", "dynamodb-json").run();
+        var plain = Cli.local("patterns/list-conversations", "--table", table, "-o", "json").run();
+        assertEquals(0, typed.exit(), typed::toString);
+        assertEquals(0, plain.exit(), plain::toString);
+        assertEquals("", typed.err(), "no note for the new name: " + typed);
+        assertEquals("list-conversations: note: -o json now prints the items in plain JSON; -o dynamodb-json prints "
+                + "them in DynamoDB JSON, as -o json did before.", plain.err(), "one line for one release: " + plain);
+        JsonNode t = JSON.readTree(typed.out()), p = JSON.readTree(plain.out());
+        assertEquals(t.get("Count"), p.get("Count"));
+        assertEquals(t.get("ConsumedCapacity"), p.get("ConsumedCapacity"));
+        assertEquals(2, p.get("Items").size());
+        for (int i = 0; i < 2; i++) {
+            var names = t.get("Items").get(i).fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                assertEquals(t.at("/Items/" + i + "/" + name + "/S").asText(), p.at("/Items/" + i + "/" + name).asText(), name);
+            }
+        }
+        var conversation = Cli.local("patterns/get-conversation", "--table", table, "--limit", "3", "-o", "json").run();
+        assertEquals(0, conversation.exit(), conversation::toString);
+        assertTrue(JSON.readTree(conversation.out()).at("/Items/0/message").isTextual(), conversation::toString);
+        assertTrue(JSON.readTree(conversation.out()).at("/LastEvaluatedKey/pk").isTextual(), conversation::toString);
     }
 
     @Test
@@ -101,7 +128,7 @@ class PatternsTest {
 
     @Test
     void getConversationMatchesTheAppsQuery() throws Exception {
-        var r = Cli.local("patterns/get-conversation", "--table", table, "-o", "json").run();
+        var r = Cli.local("patterns/get-conversation", "--table", table, "-o", "dynamodb-json").run();
         assertEquals(0, r.exit(), r::toString);
         JsonNode got = JSON.readTree(r.out());
         QueryResponse want = appQuery("MSG#" + BAYKO_GROUP, true, 20);
@@ -109,7 +136,7 @@ class PatternsTest {
         assertEquals(20, got.get("Count").asInt());
         assertTrue(got.has("LastEvaluatedKey"));
 
-        var everything = Cli.local("patterns/get-conversation", BAYKO_GROUP, "--table", table, "--all", "-o", "json").run();
+        var everything = Cli.local("patterns/get-conversation", BAYKO_GROUP, "--table", table, "--all", "-o", "dynamodb-json").run();
         JsonNode all = JSON.readTree(everything.out());
         QueryResponse wantAll = appQuery("MSG#" + BAYKO_GROUP, true, null);
         assertEquals(dynamoJson(wantAll.items()), all.get("Items"));
@@ -242,14 +269,14 @@ class PatternsTest {
         if (!boto3) System.out.println("NOTE: python3 with boto3 is absent; the cross-check with the original queries is skipped");
         Assumptions.assumeTrue(boto3, "python3 with boto3 is absent");
 
-        var ours = Cli.local("patterns/list-conversations", "--table", table, "-o", "json").run();
+        var ours = Cli.local("patterns/list-conversations", "--table", table, "-o", "dynamodb-json").run();
         var theirs = Cli.executable(Cli.REPO.resolve("bench/reference/list_conversations.py"),
                 LocalDynamo.endpoint(), table, ANDREW, YEAR).run();
         assertEquals(0, theirs.exit(), theirs::toString);
         assertEquals(JSON.readTree(theirs.out()).get("Items"), JSON.readTree(ours.out()).get("Items"));
         assertEquals(JSON.readTree(theirs.out()).get("Count"), JSON.readTree(ours.out()).get("Count"));
 
-        var ourConversation = Cli.local("patterns/get-conversation", "--table", table, "--year", YEAR, "-o", "json").run();
+        var ourConversation = Cli.local("patterns/get-conversation", "--table", table, "--year", YEAR, "-o", "dynamodb-json").run();
         var theirConversation = Cli.executable(Cli.REPO.resolve("bench/reference/get_conversation.py"),
                 LocalDynamo.endpoint(), table, BAYKO_GROUP, YEAR).run();
         assertEquals(0, theirConversation.exit(), "Python parses our timestamps: " + theirConversation);

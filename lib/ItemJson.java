@@ -1,5 +1,6 @@
-// DynamoDB's export format, the one its S3 export and S3 import use: one {"Item": {...DynamoDB JSON...}} per line,
-// optionally gzipped. Written by export, read by import. Pulled in with //SOURCES next to lib/Ddb.java (Jackson, SDK).
+// Items as JSON, both ways, in one place: plain JSON (scan, the patterns' -o json) and DynamoDB JSON, typed (export's
+// lines in DynamoDB's export format, the patterns' -o dynamodb-json, import's reader). Pulled in with //SOURCES next
+// to lib/Ddb.java (Jackson, SDK) by every script that prints or reads items as JSON.
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -12,55 +13,156 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.*;
+import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.util.SdkAutoConstructList;
+import software.amazon.awssdk.core.util.SdkAutoConstructMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** DynamoDB JSON keeps every type: numbers stay the strings DynamoDB stores (38 digits; never a double), binary is base64. */
-final class ExportFormat {
-    private ExportFormat() {}
+/**
+ * The one writer of items as JSON, attribute names sorted (the same item always gives the same bytes):
+ * - typed, DynamoDB JSON: {"S": "..."}, numbers the strings DynamoDB stores (38 digits; never a double), binary in
+ *   base64, {"NULL": true}, sets, {"M": {...}}, {"L": [...]};
+ * - plain JSON: the values themselves: numbers as numbers (every digit, exponent notation where shorter), sets and
+ *   lists as arrays, binary in base64, NULL as null.
+ * DynamoDB's export format (export, import, DynamoDB's S3 export) is one {"Item": {...typed...}} per line.
+ */
+final class ItemJson {
+    private ItemJson() {}
 
-    /** One line: {"Item":{...}} and a newline. */
-    static void writeLine(JsonGenerator g, Map<String, AttributeValue> item) throws IOException {
+    /** An item as a JSON object, typed or plain. */
+    static void writeItem(JsonGenerator g, Map<String, AttributeValue> item, boolean typed) throws IOException {
         g.writeStartObject();
-        g.writeFieldName("Item");
-        writeMap(g, item);
-        g.writeEndObject();
-        g.writeRaw('\n');
-    }
-
-    /** DynamoDB JSON, attribute names sorted: the same item always gives the same bytes. */
-    static void writeMap(JsonGenerator g, Map<String, AttributeValue> map) throws IOException {
-        g.writeStartObject();
-        for (var e : new TreeMap<>(map).entrySet()) {
+        for (var e : new TreeMap<>(item).entrySet()) {
             g.writeFieldName(e.getKey());
-            writeValue(g, e.getValue());
+            writeValue(g, e.getValue(), typed);
         }
         g.writeEndObject();
     }
 
-    static void writeValue(JsonGenerator g, AttributeValue v) throws IOException {
-        g.writeStartObject();
-        g.writeFieldName(v.type() == AttributeValue.Type.NUL ? "NULL" : v.type().name());
+    static void writeValue(JsonGenerator g, AttributeValue v, boolean typed) throws IOException {
+        if (typed) {
+            g.writeStartObject();
+            g.writeFieldName(v.type() == AttributeValue.Type.NUL ? "NULL" : v.type().name());
+        }
         switch (v.type()) {
             case S -> g.writeString(v.s());
-            case N -> g.writeString(v.n()); // a string, exactly as stored: 38 digits survive
+            case N -> {
+                if (typed) g.writeString(v.n()); // a string, exactly as stored: 38 digits survive
+                else g.writeNumber(new BigDecimal(v.n()));
+            }
             case B -> g.writeString(Base64.getEncoder().encodeToString(v.b().asByteArrayUnsafe()));
             case BOOL -> g.writeBoolean(v.bool());
-            case NUL -> g.writeBoolean(true);
-            case SS -> { g.writeStartArray(); for (String s : v.ss()) g.writeString(s); g.writeEndArray(); }
-            case NS -> { g.writeStartArray(); for (String n : v.ns()) g.writeString(n); g.writeEndArray(); }
+            case NUL -> {
+                if (typed) g.writeBoolean(true);
+                else g.writeNull();
+            }
+            case SS -> {
+                g.writeStartArray();
+                for (String s : v.ss()) g.writeString(s);
+                g.writeEndArray();
+            }
+            case NS -> {
+                g.writeStartArray();
+                for (String n : v.ns()) {
+                    if (typed) g.writeString(n);
+                    else g.writeNumber(new BigDecimal(n));
+                }
+                g.writeEndArray();
+            }
             case BS -> {
                 g.writeStartArray();
                 for (var b : v.bs()) g.writeString(Base64.getEncoder().encodeToString(b.asByteArrayUnsafe()));
                 g.writeEndArray();
             }
-            case M -> writeMap(g, v.m());
-            case L -> { g.writeStartArray(); for (var x : v.l()) writeValue(g, x); g.writeEndArray(); }
+            case M -> writeItem(g, v.m(), typed);
+            case L -> {
+                g.writeStartArray();
+                for (var x : v.l()) writeValue(g, x, typed);
+                g.writeEndArray();
+            }
             default -> throw new Ddb.Failure("An attribute of a type this SDK does not know: " + v);
         }
+        if (typed) g.writeEndObject();
+    }
+
+    /** One line of DynamoDB's export format: {"Item":{...typed...}} and a newline. */
+    static void writeExportLine(JsonGenerator g, Map<String, AttributeValue> item) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("Item");
+        writeItem(g, item, true);
         g.writeEndObject();
+        g.writeRaw('\n');
+    }
+
+    /**
+     * An SDK response (a Query's, a CreateTable's) with the API's member names, sorted, as the AWS CLI and boto3 print
+     * it; its items typed (the AWS CLI's and boto3 client's DynamoDB JSON) or plain (as boto3's Table resource returns
+     * them). Laid out like Python's json.dumps(indent=2), as Ddb.Json.PRETTY.
+     */
+    static String pretty(Object response, boolean typed) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = Ddb.Json.FACTORY.createGenerator(out)) {
+            g.setPrettyPrinter(Ddb.Json.LAYOUT.createInstance());
+            writeResponse(g, response, typed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void writeResponse(JsonGenerator g, Object value, boolean typed) throws IOException {
+        if (value instanceof AttributeValue v) {
+            writeValue(g, v, typed);
+        } else if (value instanceof SdkPojo || value instanceof Map<?, ?>) {
+            Map<String, Object> members = new TreeMap<>();
+            if (value instanceof SdkPojo p) {
+                p.sdkFields().forEach(f -> members.put(f.memberName(), f.getValueOrDefault(p)));
+            } else {
+                ((Map<?, ?>) value).forEach((k, v) -> members.put(String.valueOf(k), v));
+            }
+            g.writeStartObject();
+            for (var e : members.entrySet()) {
+                if (absent(e.getValue())) continue;
+                g.writeFieldName(e.getKey());
+                writeResponse(g, e.getValue(), typed);
+            }
+            g.writeEndObject();
+        } else if (value instanceof List<?> list) {
+            g.writeStartArray();
+            for (Object x : list) writeResponse(g, x, typed);
+            g.writeEndArray();
+        } else if (value instanceof SdkBytes bytes) {
+            g.writeString(Base64.getEncoder().encodeToString(bytes.asByteArrayUnsafe()));
+        } else if (value instanceof Instant instant) {
+            g.writeString(instant.toString());
+        } else {
+            g.writeObject(value); // a string, number or boolean
+        }
+    }
+
+    /** A member the response does not have: unset, or a list or map the SDK only made up. */
+    private static boolean absent(Object v) {
+        return v == null || v instanceof SdkAutoConstructList<?> || v instanceof SdkAutoConstructMap<?, ?>;
+    }
+
+    /** An attribute as text, for tables and transcripts: a string or number as it is, other types as plain JSON. */
+    static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        if (v == null) return "";
+        if (v.s() != null) return v.s();
+        if (v.n() != null) return v.n();
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = Ddb.Json.FACTORY.createGenerator(out)) {
+            writeValue(g, v, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     /**
@@ -70,7 +172,7 @@ final class ExportFormat {
     static final class Reader implements Iterator<Map<String, AttributeValue>> {
         final Deque<String> files;
         /** What else an item must be (the caller's table's key, its size): a problem, or null. */
-        final java.util.function.Function<Map<String, AttributeValue>, String> check;
+        final Function<Map<String, AttributeValue>, String> check;
         String file;
         BufferedReader reader;
         Truncatable input;
@@ -78,7 +180,7 @@ final class ExportFormat {
         String error;
         Map<String, AttributeValue> next;
 
-        Reader(List<String> files, java.util.function.Function<Map<String, AttributeValue>, String> check) {
+        Reader(List<String> files, Function<Map<String, AttributeValue>, String> check) {
             this.files = new ArrayDeque<>(files);
             this.check = check;
         }
@@ -105,7 +207,8 @@ final class ExportFormat {
                         }
                     }
                 } catch (JsonProcessingException e) {
-                    error = where() + "malformed JSON: " + e.getOriginalMessage().replaceFirst("\\s*\\(start marker.*", "") + " (column " + e.getLocation().getColumnNr() + ")";
+                    String what = e.getOriginalMessage().replaceFirst("\\s*\\(start marker.*", "");
+                    error = where() + "malformed JSON: " + what + " (column " + e.getLocation().getColumnNr() + ")";
                 } catch (NoSuchFileException e) {
                     error = file + ": no such file";
                 } catch (EOFException e) {
@@ -132,7 +235,8 @@ final class ExportFormat {
             file = name.equals("-") ? "stdin" : name;
             line = 0;
             reader = null;
-            InputStream in = new BufferedInputStream(name.equals("-") ? System.in : Files.newInputStream(Path.of(name)), 1 << 16);
+            InputStream raw = name.equals("-") ? System.in : Files.newInputStream(Path.of(name));
+            InputStream in = new BufferedInputStream(raw, 1 << 16);
             in.mark(2);
             boolean gzipped = in.read() == 0x1f && in.read() == 0x8b;
             in.reset();
@@ -175,15 +279,22 @@ final class ExportFormat {
 
         /** One {"TYPE": value} of DynamoDB JSON; numbers stay the strings they are (never a double). */
         static AttributeValue readValue(JsonParser p) throws IOException {
-            expect(p, p.currentToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME, "expected {\"TYPE\": value}");
+            expect(p, p.currentToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME,
+                    "expected {\"TYPE\": value}");
             String type = p.currentName();
             JsonToken t = p.nextToken();
             AttributeValue v = switch (type) {
                 case "S" -> AttributeValue.fromS(string(p));
                 case "N" -> AttributeValue.fromN(number(p, string(p)));
                 case "B" -> AttributeValue.fromB(binary(p, string(p)));
-                case "BOOL" -> { expect(p, t.isBoolean(), "BOOL must be true or false"); yield AttributeValue.fromBool(t == JsonToken.VALUE_TRUE); }
-                case "NULL" -> { expect(p, t == JsonToken.VALUE_TRUE, "NULL must be true"); yield AttributeValue.fromNul(true); }
+                case "BOOL" -> {
+                    expect(p, t.isBoolean(), "BOOL must be true or false");
+                    yield AttributeValue.fromBool(t == JsonToken.VALUE_TRUE);
+                }
+                case "NULL" -> {
+                    expect(p, t == JsonToken.VALUE_TRUE, "NULL must be true");
+                    yield AttributeValue.fromNul(true);
+                }
                 case "SS" -> AttributeValue.fromSs(strings(p, s -> s));
                 case "NS" -> AttributeValue.fromNs(strings(p, s -> number(p, s)));
                 case "BS" -> AttributeValue.fromBs(strings(p, s -> binary(p, s)));
@@ -210,7 +321,8 @@ final class ExportFormat {
                 new BigDecimal(n); // checks the syntax only: the string itself is sent, every digit of it
                 return n;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + n + "' is not a number (column " + p.currentLocation().getColumnNr() + ")");
+                throw new IllegalArgumentException("'" + n + "' is not a number (column "
+                        + p.currentLocation().getColumnNr() + ")");
             }
         }
 
@@ -218,11 +330,14 @@ final class ExportFormat {
             try {
                 return SdkBytes.fromByteArray(Base64.getDecoder().decode(base64));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("binary value is not base64 (column " + p.currentLocation().getColumnNr() + ")");
+                throw new IllegalArgumentException("binary value is not base64 (column "
+                        + p.currentLocation().getColumnNr() + ")");
             }
         }
 
-        /** A gzip stream cut short ends like a complete one, flagged: its complete lines are read, the cut one is named. */
+        /**
+         * A gzip stream cut short ends like a complete one, flagged: its complete lines are read, the cut one is named.
+         */
         static final class Truncatable extends FilterInputStream {
             boolean truncated;
 
