@@ -105,13 +105,6 @@ final class Capacity {
         return readUnits(bytes, consistent);
     }
 
-    /** "the item is 409,601 bytes, over DynamoDB's 400 KB item limit", or null when it fits. */
-    static String tooLarge(Map<String, AttributeValue> item) {
-        long bytes = itemBytes(item);
-        return bytes <= MAX_ITEM_BYTES ? null
-                : String.format("the item is %,d bytes, over DynamoDB's 400 KB item limit", bytes);
-    }
-
     // ---- What a table takes: its ceilings for reads and writes ------------------------------------------------------
 
     /**

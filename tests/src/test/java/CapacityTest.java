@@ -1,5 +1,4 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
@@ -275,8 +274,8 @@ class CapacityTest {
     void fourHundredKilobytesIsTheLimitInclusive() {
         var fits = Map.of("k", s("x".repeat(400 * 1024 - 1)));
         var over = Map.of("k", s("x".repeat(400 * 1024)));
-        assertNull(Capacity.tooLarge(fits));
-        assertEquals("the item is 409,601 bytes, over DynamoDB's 400 KB item limit", Capacity.tooLarge(over));
+        assertEquals(Capacity.MAX_ITEM_BYTES, Capacity.itemBytes(fits));
+        assertEquals(Capacity.MAX_ITEM_BYTES + 1, Capacity.itemBytes(over));
     }
 
     // ---- a table's ceilings ----

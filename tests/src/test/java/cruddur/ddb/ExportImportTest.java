@@ -370,6 +370,9 @@ class ExportImportTest {
         assertRejected(file("number.json", line(1) + line(2).replace("\"message\":{\"S\":\"line 2\"}", "\"n\":{\"N\":\"1.2.3\"}")), "2: '1.2.3' is not a number");
         assertRejected(file("float.json", line(1).replace("\"message\":{\"S\":\"line 1\"}", "\"n\":{\"N\":12.5}")), "1: malformed JSON: expected a string");
         assertRejected(file("unknown.json", line(1).replace("\"message\":{\"S\"", "\"message\":{\"X\"")), "1: malformed JSON: unknown type \"X\"");
+        // Sized as DynamoDB does (names and values in UTF-8 bytes): 410,019 bytes is a 401st started KB.
+        assertRejected(file("big.json", line(1) + line(2).replace("line 2", "x".repeat(410_000 - 6) + "line 2")),
+                "2: the item is 401 KB, over DynamoDB's 400 KB");
     }
 
     @Test
