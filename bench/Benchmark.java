@@ -11,8 +11,10 @@
 //DEPS software.amazon.awssdk:url-connection-client
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //SOURCES Section.java Runner.java Report.java sections/*.java
-// The tests' provisioned-table front (token bucket of N WCU), for seed against a table with real capacity.
-//SOURCES ../tests/src/test/java/cruddur/ddb/FaultProxy.java
+// The tests' fronts, for sections that share a table with real capacity or with the app: FaultProxy, CapacityFront
+// (a table's capacity in each billing mode) and AppClient (the app's own query beside the tool).
+//SOURCES ../tests/src/test/java/cruddur/ddb/FaultProxy.java ../tests/src/test/java/cruddur/ddb/CapacityFront.java
+//SOURCES ../tests/src/test/java/cruddur/ddb/AppClient.java
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.18.2
 
 import java.nio.file.Files;
