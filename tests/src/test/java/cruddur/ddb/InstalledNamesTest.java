@@ -10,20 +10,49 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Installed commands that do not collide (issue 23, item 8): the documented loop installs every alias of the catalog
- * as ddb-ALIAS. None of those names is a shell builtin or keyword (`local` is one: an installed `local` could never
- * run from bash), nor a command already on this machine's PATH (ImageMagick's `import`, diff(1) for a future diff);
- * each installed command runs; bin/completion completes those names.
+ * Installed commands that do not collide (issue 23, item 8): the install loop of the README (the same in
+ * docs/running.md) installs every alias of the catalog under a prefix. None of those names is a shell builtin or
+ * keyword (`local` is one: an installed `local` could never run from bash), nor a command already on this machine's
+ * PATH (ImageMagick's `import`, diff(1) for a future diff); run as documented, each installed command runs;
+ * bin/completion completes those names.
  */
 class InstalledNamesTest {
-    // TODO(lead): once the docs pages are on main, read the prefix and the loop's aliases from the install loop there
-    // (docs text: `jbang app install --force --name "ddb-$a" "$a@$PWD/jbang-catalog.json"`), not from here.
-    static final String PREFIX = "ddb-";
+    /** The documented loop, `for a in ...; do jbang app install ... done`, as the README has it. */
+    static String documentedLoop() throws Exception {
+        String readme = Files.readString(Cli.REPO.resolve("README.md"));
+        int install = readme.indexOf("jbang app install");
+        assertTrue(install > 0, "the README shows how to install the commands");
+        int from = readme.lastIndexOf("for a in ", install);
+        int to = readme.indexOf("done", install) + "done".length();
+        String loop = readme.substring(from, to);
+        assertTrue(Files.readString(Cli.REPO.resolve("docs/running.md")).contains(loop), "docs/running.md has the same loop");
+        return loop;
+    }
+
+    /** The loop's aliases: the words between `for a in` and `; do`. */
+    static List<String> loopAliases() throws Exception {
+        String loop = documentedLoop();
+        String words = loop.substring("for a in ".length(), loop.indexOf("; do")).replace("\\\n", " ");
+        return List.of(words.trim().split("\\s+"));
+    }
+
+    /** The names the loop installs: its --name "..." evaluated by bash for each alias. */
+    static List<String> installedNames() throws Exception {
+        Matcher name = Pattern.compile("--name (\"[^\"]*\")").matcher(documentedLoop());
+        assertTrue(name.find(), "the loop names each command: " + documentedLoop());
+        List<String> args = loopAliases();
+        var r = Cli.executable(Path.of("bash"), Stream.concat(Stream.of("-c", "for a in \"$@\"; do echo " + name.group(1) + "; done", "bash"),
+                args.stream()).toArray(String[]::new)).run();
+        assertEquals(0, r.exit(), r::toString);
+        return r.out().lines().toList();
+    }
 
     static List<String> aliases() throws Exception {
         List<String> names = new ArrayList<>();
@@ -31,8 +60,11 @@ class InstalledNamesTest {
         return names;
     }
 
-    static List<String> installedNames() throws Exception {
-        return aliases().stream().map(a -> PREFIX + a).toList();
+    @Test
+    void theLoopInstallsEveryAliasEachUnderItsOwnName() throws Exception {
+        assertEquals(new TreeSet<>(aliases()), new TreeSet<>(loopAliases()));
+        List<String> names = installedNames();
+        assertEquals(aliases().size(), new TreeSet<>(names).size(), names::toString);
     }
 
     /** This machine's PATH without JBang's own bin folders (where earlier installs of these very names may sit). */
@@ -65,13 +97,11 @@ class InstalledNamesTest {
         Path suiteCache = HeaderTest.suiteJBangHome().resolve("cache");
         String path = home.bin + ":" + machinePath();
         Map<String, String> env = Map.of("JBANG_DIR", dir.toString(), "JBANG_CACHE_DIR", suiteCache.toString(), "PATH", path);
-        for (String alias : aliases()) {
-            Cli install = Cli.executable(home.bin.resolve("jbang"), "app", "install", "--force", "--name", PREFIX + alias,
-                    alias + "@" + Cli.REPO.resolve("jbang-catalog.json"));
-            env.forEach(install::env);
-            var r = install.run();
-            assertEquals(0, r.exit(), r::toString);
-        }
+        // The loop exactly as documented, run in the repository as the docs say ($PWD/jbang-catalog.json).
+        Cli loop = Cli.executable(Path.of("bash"), "-c", "set -e\n" + documentedLoop());
+        env.forEach(loop::env);
+        var installed = loop.run();
+        assertEquals(0, installed.exit(), installed::toString);
         Path anywhere = Files.createTempDirectory("anywhere");
         for (String name : installedNames()) {
             assertTrue(Files.isExecutable(home.bin.resolve(name)), name);
