@@ -171,15 +171,15 @@ class EcosystemTest {
                 + "COMP_WORDS=(seed --thr); COMP_CWORD=1; COMP_LINE='seed --thr'; _picocli_seed; echo \"${COMPREPLY[@]}\"; "
                 + "COMP_WORDS=(scan --seg); COMP_CWORD=1; COMP_LINE='scan --seg'; _picocli_scan; echo \"${COMPREPLY[@]}\"").run();
         assertEquals("--threads\n--segments", probe.out().strip(), probe::toString);
-        // Every script under bin/ddb, found on disk (a new one is covered at once): completed by its command's name
-        // (export and import as the catalog's export-table and import-table), down to its --help.
+        // Every script under bin/ddb, found on disk (a new one is covered at once): completed by its installed name
+        // (ddb-NAME) and its path, down to its --help.
         List<Path> scripts = HeaderTest.scripts();
         assertEquals(13, scripts.size(), "the scripts today: " + scripts);
         StringBuilder help = new StringBuilder("source " + file + " 2>/dev/null; ");
         for (Path script : scripts) {
-            String name = script.getFileName().toString();
-            String command = name.equals("export") || name.equals("import") ? name + "-table" : name;
-            assertTrue(r.out().contains("complete -F _complete_" + name + " -o default " + command), name);
+            String name = script.getFileName().toString(), command = "ddb-" + name;
+            assertTrue(r.out().contains("complete -F _complete_" + name + " -o default " + command + " "
+                    + Cli.REPO.relativize(script)), name);
             help.append("COMP_WORDS=(" + command + " --hel); COMP_CWORD=1; COMP_LINE='" + command + " --hel'; _picocli_" + name
                     + "; echo \"" + name + " ${COMPREPLY[@]}\"; ");
         }
