@@ -98,9 +98,11 @@ final class Ddb {
             c.getErr().println("Try '" + c.getCommandName() + " --help' for more information.");
             return ExitCode.USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            c.getErr().println(c.getCommandName() + ": " + explain(ex, c.getCommandSpec()));
-            if (parsed.hasMatchedOption("--verbose")) ex.printStackTrace(c.getErr());
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> { // no secret on the terminal, not even in a trace
+            c.getErr().println(c.getCommandName() + ": " + Prod.redact(explain(ex, c.getCommandSpec())));
+            var trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            if (parsed.hasMatchedOption("--verbose")) c.getErr().print(Prod.redact(trace.toString()));
             return ExitCode.SOFTWARE;
         });
         int exit = cl.execute(prodWordAsOption(cl.getCommandSpec(), args));

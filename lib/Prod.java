@@ -149,11 +149,14 @@ final class Prod {
                 chain.resolveCredentials();
                 return chain;
             } catch (RuntimeException e) {
-                if (Ddb.isUnreachable(e)) throw e; // the network or a proxy: explain() says which
-                String answer = null; // what STS or the SSO portal said, if they were asked
-                for (Throwable t = e; t != null; t = t.getCause()) if (t instanceof AwsServiceException) answer = t.getMessage();
-                throw new Ddb.Failure("No AWS credentials for prod: " + credentialsFix(conn)
-                        + (answer != null ? " (" + answer + ")" : ""), e);
+                String answer = null, unreachable = null; // what STS or the SSO portal said; or who did not answer
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof AwsServiceException) answer = t.getMessage();
+                    if (t.getCause() == null && Ddb.isUnreachable(t)) unreachable = t.getClass().getSimpleName() + ": " + t.getMessage();
+                }
+                throw new Ddb.Failure("No AWS credentials for prod: " + (unreachable != null ? "no answer from their source ("
+                        + unreachable + "); check your network and AWS_REGION" : credentialsFix(conn)
+                        + (answer != null ? " (" + answer + ")" : "")), e);
             }
         }
         // The client retries refused connections like any I/O error: a local server that is down says so at once.
@@ -185,7 +188,7 @@ final class Prod {
         }
         String name = conn.profileName() != null ? conn.profileName() : "default", role = "";
         var p = profileProperties(name);
-        for (int hops = 0; p.containsKey("source_profile") && hops < 5; hops++) { // a loop is the SDK's to report
+        for (int hops = 0; p.containsKey("source_profile") && !p.containsKey("mfa_serial") && hops < 5; hops++) {
             role += "profile '" + name + "' assumes its role with profile '" + p.get("source_profile") + "': ";
             p = profileProperties(name = p.get("source_profile"));
         }
@@ -203,6 +206,15 @@ final class Prod {
                 : conn.profileName() != null ? of + " is not in your AWS config: aws configure sso --profile " + name
                 : Ddb.env(container + "FULL_URI") != null || Ddb.env(container + "RELATIVE_URI") != null
                 ? "the container's credentials endpoint (" + container + "*_URI) gave none" : Ddb.SET_CREDENTIALS);
+    }
+
+    /** Text for the terminal without secrets: the environment's own, and any value of a field named like one. */
+    static String redact(String text) {
+        for (String name : List.of("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {
+            if (Ddb.env(name) != null) text = text.replace(Ddb.env(name), "****");
+        }
+        return text.replaceAll("(?i)((?<![a-z0-9_])(aws_)?(secret_?access_?key|session_?token|access_?token|refresh_?token"
+                + "|token|client_?secret|password|sso_bearer_token)\"?\\s*[:=]\\s*\"?)[^\"\\s,}]+", "$1****");
     }
 
     static Map<String, String> profileProperties(String name) {
