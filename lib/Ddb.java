@@ -129,7 +129,8 @@ final class Ddb {
     static String explain(Throwable ex, CommandSpec spec) {
         Connection conn = mixin(spec, Connection.class);
         TableOption table = mixin(spec, TableOption.class);
-        if (Prod.Proxies.last != null && isUnreachable(ex)) return Prod.Proxies.problem(ex);
+        String proxy = Prod.Proxies.problem(ex);
+        if (proxy != null) return proxy;
         for (Throwable t = ex; t != null; t = t.getCause()) if (t instanceof Failure) return t.getMessage();
         if (ex instanceof ResourceNotFoundException) {
             return "Table " + (table != null ? "'" + table.name + "'" : "") + " not found at "

@@ -29,6 +29,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionSdkHttpService;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
@@ -228,6 +229,7 @@ final class Prod {
      */
     static final class Proxies extends ProxySelector {
         static volatile String last; // the proxy last chosen, and what for (host and port only), for errors
+        static final String SYNC_HTTP = "software.amazon.awssdk.http.service.impl";
         private final ProxySelector jvm;
 
         private Proxies(ProxySelector jvm) { this.jvm = jvm; }
@@ -236,8 +238,10 @@ final class Prod {
             if (ProxySelector.getDefault() instanceof Proxies) return;
             boolean jvmSet = Stream.of("http.proxyHost", "https.proxyHost", "socksProxyHost")
                     .anyMatch(k -> System.getProperty(k) != null);
-            // The JVM's own default, set so that the SDK's HTTP clients leave the choice to this selector (else they
-            // read HTTP_PROXY themselves, for https too).
+            // The SDK's own clients (STS, SSO) take the url-connection client too (else Apache's, which asks no selector);
+            // and the JVM's own default, so that they leave the choice to this selector (else they read HTTP_PROXY, for
+            // https too).
+            if (System.getProperty(SYNC_HTTP) == null) System.setProperty(SYNC_HTTP, UrlConnectionSdkHttpService.class.getName());
             if (System.getProperty("http.nonProxyHosts") == null) System.setProperty("http.nonProxyHosts", "localhost|127.*|[::1]");
             ProxySelector.setDefault(new Proxies(jvmSet ? ProxySelector.getDefault() : null));
         }
@@ -264,15 +268,18 @@ final class Prod {
 
         @Override public void connectFailed(URI uri, SocketAddress address, IOException e) {}
 
-        /** A connection that failed at the proxy, in one line naming it. */
+        /** A request that failed at the proxy, in one line naming it; null when no proxy was in the way. */
         static String problem(Throwable ex) {
             String refusal = null;
-            for (Throwable t = ex; t != null; t = t.getCause()) {
+            for (Throwable t = ex; last != null && t != null; t = t.getCause()) {
                 String m = String.valueOf(t.getMessage());
                 if (m.startsWith("Unable to tunnel")) refusal = m.replaceAll(".*returns |\"", "");
             }
-            return refusal != null ? "The proxy " + last + " refused the connection (" + refusal + "): check it and NO_PROXY."
-                    : "Cannot reach the proxy " + last + ": check it and NO_PROXY.";
+            if (refusal != null) return "The proxy " + last + " refused the connection (" + refusal + "): check it and NO_PROXY.";
+            if (last != null && ex instanceof AwsServiceException a && a.awsErrorDetails().errorCode() == null) {
+                return "The proxy " + last + " answered HTTP " + a.statusCode() + " instead of DynamoDB: check it and NO_PROXY.";
+            }
+            return last != null && Ddb.isUnreachable(ex) ? "Cannot reach the proxy " + last + ": check it and NO_PROXY." : null;
         }
     }
 }
