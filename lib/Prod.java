@@ -211,8 +211,8 @@ final class Prod {
 
     /** Text for the terminal without secrets: the environment's own, and any value of a field named like one. */
     static String redact(String text) {
-        for (String name : List.of("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {
-            if (Ddb.env(name) != null) text = text.replace(Ddb.env(name), "****");
+        for (String name : List.of("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) { // real ones: 40 characters and more
+            if (Ddb.env(name) != null && Ddb.env(name).length() >= 16) text = text.replace(Ddb.env(name), "****");
         }
         return text.replaceAll("(?i)((?<![a-z0-9_])(aws_)?(secret_?access_?key|session_?token|access_?token|refresh_?token"
                 + "|token|client_?secret|password|sso_bearer_token)\"?\\s*[:=]\\s*\"?)[^\"\\s,}]+", "$1****");

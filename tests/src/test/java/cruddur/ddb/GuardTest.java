@@ -108,6 +108,28 @@ class GuardTest {
     }
 
     @Test
+    void atATerminalTheQuestionComesAfterTheCheckAndTheTableNameAnswersIt() {
+        String table = Tables.fresh("guard-tty");
+        try (Front front = Front.account(LocalDynamo.endpoint(), "us-east-1", ACCOUNT)) {
+            // script(1) gives the run a terminal; what it reads on stdin is typed there.
+            String drop = Cli.REPO.resolve("bin/ddb/drop") + " " + table + " --endpoint-url " + front.endpoint();
+            var wrong = Cli.executable(Path.of("/usr/bin/script"), "-qec", drop, "/dev/null").stdin("cruddur-messages\n")
+                    .env("AWS_ACCESS_KEY_ID", "AKIDGUARDTEST").env("AWS_SECRET_ACCESS_KEY", "s").run();
+            assertEquals(1, wrong.exit(), wrong::toString);
+            assertTrue(wrong.out().contains("About to delete table " + table + " at prod " + front.endpoint() + " (us-east-1; a real "
+                    + "account's table " + arn(table) + ")."), wrong::toString);
+            assertTrue(wrong.out().contains("drop: Not confirmed; nothing was changed."), wrong::toString);
+            assertTrue(LocalDynamo.tableExists(ddb, table), "the table survives");
+
+            var typed = Cli.executable(Path.of("/usr/bin/script"), "-qec", drop, "/dev/null").stdin(table + "\n")
+                    .env("AWS_ACCESS_KEY_ID", "AKIDGUARDTEST").env("AWS_SECRET_ACCESS_KEY", "s").run();
+            assertEquals(0, typed.exit(), typed::toString);
+            assertTrue(typed.out().contains("Dropped table " + table), typed::toString);
+            assertFalse(LocalDynamo.tableExists(ddb, table));
+        }
+    }
+
+    @Test
     void seedImportAndSchemaLoadUpdatesOfARealAccountsTableNeedYes() throws Exception {
         String table = Tables.fresh("guard-load");
         Tables.putAll(ddb, table, List.of(Tables.item("MSG#keep", "1", "already there")));
