@@ -278,9 +278,9 @@ final class Ddb {
         DynamoDbClient client(RetryStrategy retries) { return configure(DynamoDbClient.builder(), retries).build(); }
 
         /**
-         * Any SDK client of the target (DynamoDB, Streams; S3, STS later), from its builder: endpoint, region, credentials
-         * (checked once), the HTTP client (timeouts, proxy rules), retries and the guard. An AWS endpoint is DynamoDB's
-         * alone (other services find theirs as the SDK does); any other serves them all, as DynamoDB Local does.
+         * Any SDK client of the target (DynamoDB, Streams; S3, STS later), from its builder: endpoint, region,
+         * credentials (checked once), the HTTP client (timeouts, proxy rules), retries, the guard. An AWS endpoint is
+         * DynamoDB's alone (other services find theirs as the SDK does); any other serves all, as DynamoDB Local does.
          */
         <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder, RetryStrategy retry) {
             Prod.Proxies.install();

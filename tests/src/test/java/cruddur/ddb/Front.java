@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -236,6 +235,6 @@ final class Front implements AutoCloseable {
 
     /** Lines of a file to write, joined. */
     static String lines(String... lines) {
-        return String.join("\n", new ArrayList<>(List.of(lines))) + "\n";
+        return String.join("\n", lines) + "\n";
     }
 }
