@@ -295,7 +295,8 @@ final class Prod {
             }
             String check = ": check it and NO_PROXY.";
             if (refusal != null) return "The proxy " + last + " refused the connection (" + refusal + ")" + check;
-            if (last != null && ex instanceof AwsServiceException a && a.awsErrorDetails().errorCode() == null) {
+            if (last != null && ex instanceof AwsServiceException a
+                    && (a.awsErrorDetails() == null || a.awsErrorDetails().errorCode() == null)) {
                 return "The proxy " + last + " answered HTTP " + a.statusCode() + " instead of DynamoDB" + check;
             }
             return last != null && Ddb.isUnreachable(ex) ? "Cannot reach the proxy " + last + check : null;
