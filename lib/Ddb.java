@@ -1,13 +1,18 @@
 // Shared helper for the bin/ddb scripts: running a command (errors, exit codes, `prod`), connection and client,
-// retries and output basics. It travels with any copied script: keep it at ../../lib/Ddb.java relative to bin/ddb/*.
-// What one family needs is in its family file (lib/Patterns.java, Capacity.java, BatchWriter.java, TableScan.java,
-// ItemJson.java), what one script needs is in that script (docs/architecture.md). It is a little over its 400-line
-// guide: what is left serves every script or more than one family (progress, preview, Ctrl-C notes), and no line is
-// packed to save space.
+// retries and output basics. It travels with any copied script, with lib/Prod.java (what real AWS takes) beside it:
+// keep both in ../../lib/ relative to bin/ddb/*. What one family needs is in its family file (lib/Patterns.java,
+// Capacity.java, BatchWriter.java, TableScan.java, ItemJson.java), what one script needs is in that script
+// (docs/architecture.md). It is a little over its 400-line guide: what is left serves every script or more than one
+// family (progress, preview, Ctrl-C notes), and no line is packed to save space.
 // The AWS SDK BOM pins every SDK module; url-connection is the lightest HTTP client it offers.
 //DEPS software.amazon.awssdk:bom:2.57.8@pom
 //DEPS software.amazon.awssdk:dynamodb
 //DEPS software.amazon.awssdk:url-connection-client
+// Credentials from roles (source_profile, credential_source, web identity) and SSO profiles: loaded only when used.
+//DEPS software.amazon.awssdk:sts
+//DEPS software.amazon.awssdk:sso
+//DEPS software.amazon.awssdk:ssooidc
+//SOURCES Prod.java
 // JSON in and out as plain maps and lists: jackson-jr (with its jackson-core 2.21.2), no databind to load at start-up.
 //DEPS com.fasterxml.jackson.jr:jackson-jr-objects:2.21.2
 // Progress bars with items/s and ETA, drawn only on a terminal; brings JLine, which also gives the terminal width.
@@ -33,7 +38,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.*;
 import picocli.CommandLine.Model.*;
 import software.amazon.awssdk.auth.credentials.*;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.*;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.util.VersionInfo;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -42,6 +50,7 @@ import software.amazon.awssdk.regions.providers.*;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.*;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.*;
 import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbWaiter;
 
@@ -86,9 +95,11 @@ final class Ddb {
             c.getErr().println("Try '" + c.getCommandName() + " --help' for more information.");
             return ExitCode.USAGE;
         });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            c.getErr().println(c.getCommandName() + ": " + explain(ex, c.getCommandSpec()));
-            if (parsed.hasMatchedOption("--verbose")) ex.printStackTrace(c.getErr());
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> { // no secret on the terminal, not even in a trace
+            c.getErr().println(c.getCommandName() + ": " + Prod.redact(explain(ex, c.getCommandSpec())));
+            var trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            if (parsed.hasMatchedOption("--verbose")) c.getErr().print(Prod.redact(trace.toString()));
             return ExitCode.SOFTWARE;
         });
         int exit = cl.execute(prodWordAsOption(cl.getCommandSpec(), args));
@@ -115,16 +126,20 @@ final class Ddb {
     static String explain(Throwable ex, CommandSpec spec) {
         Connection conn = mixin(spec, Connection.class);
         TableOption table = mixin(spec, TableOption.class);
-        if (ex instanceof Failure) return ex.getMessage();
+        String proxy = Prod.Proxies.problem(ex);
+        if (proxy != null) return proxy;
+        for (Throwable t = ex; t != null; t = t.getCause()) if (t instanceof Failure) return t.getMessage();
         if (ex instanceof ResourceNotFoundException) {
             return "Table " + (table != null ? "'" + table.name + "'" : "") + " not found at "
                     + (conn != null ? conn.target() : "the endpoint")
                     + ". Create it with: bin/ddb/schema-load" + (conn != null && conn.prod ? " prod" : "");
         }
         if (ex instanceof AwsServiceException ase && ase.awsErrorDetails() != null) {
-            var details = ase.awsErrorDetails();
-            return "DynamoDB refused the request" + (details.errorCode() != null ? " (" + details.errorCode() + ")" : "")
-                    + ": " + details.errorMessage();
+            String code = String.valueOf(ase.awsErrorDetails().errorCode());
+            boolean credentials = conn != null && conn.aws() && code.matches("ExpiredToken.*|UnrecognizedClient.*");
+            return "DynamoDB refused the request" + (code.equals("null") ? "" : " (" + code + ")") + ": "
+                    + ase.awsErrorDetails().errorMessage()
+                    + (credentials ? "; " + Prod.credentialsFix(conn) : "");
         }
         if (isUnreachable(ex)) return unreachable(conn);
         if (ex instanceof SdkClientException && String.valueOf(ex.getMessage()).contains("credentials")) {
@@ -139,14 +154,16 @@ final class Ddb {
 
     static String unreachable(Connection conn) {
         Object where = conn == null ? "the endpoint" : conn.endpoint() != null ? conn.endpoint() : "AWS (" + conn.region() + ")";
-        return "Cannot reach DynamoDB at " + where + (conn != null && conn.prod ? ". Check your network and AWS_REGION."
+        return "Cannot reach DynamoDB at " + where + (conn != null && conn.aws()
+                ? ". Check your network and AWS_REGION."
                 : ". Start a local one with: bin/ddb/local (or pass --endpoint-url URL, or prod for AWS).");
     }
 
     static boolean isUnreachable(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
-                    || (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).contains("connect"))) return true;
+                    || (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).contains("connect"))
+                    || String.valueOf(t.getMessage()).startsWith("Unable to tunnel through proxy")) return true;
         }
         return false;
     }
@@ -167,7 +184,7 @@ final class Ddb {
         }
     }
 
-    // ---- Connection: DynamoDB Local (the default) or real AWS with `prod` / --prod --------------------------------
+    // ---- Connection: DynamoDB Local (the default) or real AWS (`prod`, an AWS endpoint, a real account's table) -----
 
     /** --table, for the scripts that work on the messages table. */
     static final class TableOption {
@@ -176,7 +193,10 @@ final class Ddb {
         String name;
     }
 
-    /** Local mode never falls through to AWS, and prod mode never uses dummy credentials. */
+    /**
+     * Local mode never falls through to AWS, and prod mode never uses dummy credentials. Its clients write to a
+     * prod-like target (the word prod, an AWS endpoint, a real account's table) only once the user said yes.
+     */
     static final class Connection {
         @Spec(Spec.Target.MIXEE) CommandSpec spec;
         @Option(names = "--prod",
@@ -192,7 +212,9 @@ final class Ddb {
                 description = "AWS profile for credentials and region (default: $AWS_PROFILE).")
         String profile;
 
+        private final Prod.Guard guard = new Prod.Guard(this);
         private DynamoDbClient client;
+        private AwsCredentialsProvider credentials;
 
         String profileName() { return profile != null ? profile : env("AWS_PROFILE"); }
 
@@ -211,108 +233,74 @@ final class Ddb {
                     "invalid endpoint URL '" + url + "': expected http(s)://HOST[:PORT], e.g. " + LOCAL_ENDPOINT);
         }
 
+        /** Real AWS by configuration, the word or an AWS endpoint: prod's credentials, region, timeouts and pace. */
+        boolean aws() { return prod || Prod.awsHost(endpoint()); }
+
+        /** Why the target is prod-like, or null; the ARN counts after the script's DescribeTable (`prod`: the word). */
+        String prodLike() { return guard.reason(); }
+
         /** Prod: the SDK's whole chain; local: its cheap part (no instance metadata look-up), then us-east-1. */
         String region() {
             if (region != null) return region;
             try {
-                var chain = prod ? DefaultAwsRegionProviderChain.builder().profileName(profileName()).build()
+                var chain = aws() ? DefaultAwsRegionProviderChain.builder().profileName(profileName()).build()
                         : new AwsRegionProviderChain(new SystemSettingsRegionProvider(),
                                 new AwsProfileRegionProvider(null, profileName()));
                 return region = chain.getRegion().id();
             } catch (SdkClientException e) {
-                if (!prod) return region = "us-east-1";
+                if (!aws()) return region = "us-east-1";
                 throw new Failure("No AWS region for prod: set AWS_REGION, pass --region, or set a region in "
                         + (profileName() != null ? "profile '" + profileName() + "'" : "your AWS_PROFILE") + ".");
             }
         }
 
-        AwsCredentialsProvider credentials() {
-            if (profileName() != null) return ProfileCredentialsProvider.create(profileName());
-            if (prod) return DefaultCredentialsProvider.builder().build();
-            if (env("AWS_ACCESS_KEY_ID") != null && env("AWS_SECRET_ACCESS_KEY") != null) {
-                return EnvironmentVariableCredentialsProvider.create();
-            }
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("cruddurlocal", "cruddurlocal")); // any will do
-        }
-
-        /** Where this run goes, in one line: mode, endpoint, region and profile (not the account: that costs an STS call). */
+        /** Where this run goes, in one line: mode, endpoint, region, profile, why prod (not the account: STS knows). */
         String target() {
-            URI ep = endpoint();
-            if (!prod) return "local " + ep + " (" + region() + ")";
-            return "prod " + (ep != null ? ep : "AWS") + " (" + region()
-                    + (profileName() != null ? ", profile " + profileName() : "") + ")";
+            String why = prodLike();
+            Object ep = endpoint() != null ? endpoint() : "AWS";
+            if (why == null) return "local " + ep + " (" + region() + ")";
+            return "prod " + ep + " (" + region() + (profileName() != null ? ", profile " + profileName() : "")
+                    + (prod ? "" : "; " + why) + ")";
         }
 
-        /** Printed on stderr before anything is written, so nobody writes to the wrong place unknowingly. */
-        void announceWrite(String what, String table) {
-            var err = spec.commandLine().getErr();
-            err.println(what + " table " + table + " at " + target());
-            String host = endpoint() == null ? null : endpoint().getHost();
-            if (!prod && !isLoopback(host)) err.println("warning: local mode, but " + host + " is not a loopback address");
-            err.flush();
-        }
+        /** The guard of every script that writes or deletes, before its first DynamoDB call: see Prod.Guard.declare. */
+        void confirmProd(String action, String table, boolean yes) { guard.declare(action, table, yes); }
 
-        DynamoDbClient client() {
-            if (client == null) client = client(RETRIES);
-            return client;
-        }
+        /** After the guard's question, on stderr before the first write: nobody writes to the wrong place unaware. */
+        void announceWrite(String what, String table) { guard.announce(what, table, spec.commandLine().getErr()); }
+
+        DynamoDbClient client() { return client != null ? client : (client = client(RETRIES)); }
 
         /** A client of its own with another retry strategy (the batch writer owns throttling itself). */
-        DynamoDbClient client(RetryStrategy retries) {
+        DynamoDbClient client(RetryStrategy retries) { return configure(DynamoDbClient.builder(), retries).build(); }
+
+        /**
+         * Any SDK client of the target (DynamoDB, Streams; S3, STS later), from its builder: endpoint, region,
+         * credentials (checked once), the HTTP client (timeouts, proxy rules), retries, the guard. An AWS endpoint is
+         * DynamoDB's alone (other services find theirs as the SDK does); any other serves all, as DynamoDB Local does.
+         */
+        <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> B configure(B builder, RetryStrategy retry) {
+            Prod.Proxies.install();
             URI ep = endpoint();
-            AwsCredentialsProvider creds = credentials();
-            if (prod) {
-                try {
-                    creds.resolveCredentials();
-                } catch (SdkClientException e) {
-                    throw new Failure("No AWS credentials for prod: " + SET_CREDENTIALS, e);
-                }
-            } else { // the client retries refused connections like any I/O error: a local server that is down says so at once
-                int port = ep.getPort() != -1 ? ep.getPort() : ep.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(ep.getHost(), port), 2000);
-                } catch (IOException e) {
-                    throw new Failure(unreachable(this), e);
-                }
-            }
-            return build(ep, region(), creds, retries);
-        }
-
-        /** The same local endpoint with other credentials and region (DynamoDB Local without -sharedDb keeps them apart). */
-        DynamoDbClient localClientAs(String accessKey, String regionId) {
-            var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, accessKey));
-            return build(endpoint(), regionId, creds, RETRIES);
-        }
-
-        private DynamoDbClient build(URI ep, String regionId, AwsCredentialsProvider creds, RetryStrategy retries) {
-            var http = UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(prod ? 5 : 2)).socketTimeout(Duration.ofSeconds(60));
-            var builder = DynamoDbClient.builder().region(Region.of(regionId)).credentialsProvider(creds)
-                    .overrideConfiguration(o -> o.retryStrategy(retries)).httpClientBuilder(http);
-            return (ep != null ? builder.endpointOverride(ep) : builder).build();
+            if (credentials == null) credentials = Prod.credentials(this);
+            var http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(aws() ? 5 : 2))
+                    .socketTimeout(Duration.ofSeconds(60)) // the proxy: Prod.Proxies decides, for every connection
+                    .proxyConfiguration(p -> p.useSystemPropertyValues(false).useEnvironmentVariablesValues(false));
+            builder.region(Region.of(region())).credentialsProvider(credentials).httpClientBuilder(http)
+                    .overrideConfiguration(o -> o.retryStrategy(retry).addExecutionInterceptor(guard));
+            boolean otherService = Prod.awsHost(ep) && !(builder instanceof DynamoDbClientBuilder);
+            return ep == null || otherService ? builder : builder.endpointOverride(ep);
         }
 
         /** The SDK's waiter, polling at the pace of the target: local tables settle in milliseconds, AWS ones in seconds. */
         void awaitTable(String table, boolean exists) {
             var backoff = BackoffStrategy.exponentialDelayWithoutJitter(
-                    Duration.ofMillis(prod ? 1000 : 100), Duration.ofMillis(prod ? 5000 : 1000));
+                    Duration.ofMillis(aws() ? 1000 : 100), Duration.ofMillis(aws() ? 5000 : 1000));
             try (var waiter = DynamoDbWaiter.builder().client(client()).overrideConfiguration(o -> o.backoffStrategyV2(backoff)
                     .maxAttempts(Integer.MAX_VALUE).waitTimeout(Duration.ofMinutes(10))).build()) {
                 if (exists) waiter.waitUntilTableExists(r -> r.tableName(table)); // a timeout or an unexpected error throws
                 else waiter.waitUntilTableNotExists(r -> r.tableName(table));
             }
-        }
-
-        /** Guard for destructive or bulk writes in prod: the user types the table name at a terminal, or passes --yes. */
-        void confirmProd(String action, String table, boolean yes) {
-            if (!prod || yes) return;
-            Console console = System.console();
-            if (console == null) {
-                throw new Failure("Refusing to " + action + " " + table
-                        + " in prod without confirmation: pass --yes (no terminal to ask on).");
-            }
-            String typed = console.readLine("About to %s %s at %s.%nType the table name to confirm: ", action, table, target());
-            if (typed == null || !typed.trim().equals(table)) throw new Failure("Not confirmed; nothing was changed.");
         }
     }
 
@@ -341,15 +329,7 @@ final class Ddb {
 
     static boolean isTransient(Throwable e) {
         if (e instanceof AwsServiceException ase) return ase.isThrottlingException() || ase.statusCode() >= 500;
-        return e instanceof SdkClientException && !isUnreachable(e);
-    }
-
-    static boolean isLoopback(String host) {
-        try {
-            return host != null && (host.equalsIgnoreCase("localhost") || InetAddress.getByName(host).isLoopbackAddress());
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return e instanceof SdkClientException && !isUnreachable(e) && !(e.getCause() instanceof Failure);
     }
 
     static String env(String name) {

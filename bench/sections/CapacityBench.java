@@ -37,8 +37,9 @@ final class CapacityBench implements Section {
         String c = String.valueOf(capacityItems / 50);
         // A client: its command at the front's endpoint.
         Map<String, Function<String, List<String>>> clients = new LinkedHashMap<>();
+        // --yes: the front's tables have a real account's ARN, so a write there is prod's (issue 17).
         clients.put("seed --synthetic", ep -> run.ours(ep, "seed", "--table", "cap", "--synthetic", "--users", "20",
-                "--conversations", c, "--messages", "48"));
+                "--conversations", c, "--messages", "48", "--yes"));
         if (run.boto3) clients.put("boto3 Table.batch_writer()", ep -> run.python("seed_bulk.py", ep, "cap", c, "48"));
         for (var client : clients.entrySet()) {
             try (Runner.Local local = run.local(); FaultProxy front = FaultProxy.capacity(local.endpoint, capacityWcu)) {

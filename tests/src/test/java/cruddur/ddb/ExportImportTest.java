@@ -297,7 +297,7 @@ class ExportImportTest {
         assertEquals(digest(source), digest(faults));
         String provisioned = Tables.fresh("import-wcu");
         try (FaultProxy proxy = FaultProxy.capacity(LocalDynamo.endpoint(), 100)) {
-            var r = Cli.script("import", "--table", provisioned, file.toString(), "--endpoint-url", proxy.endpoint()).run();
+            var r = Cli.script("import", "--table", provisioned, file.toString(), "--endpoint-url", proxy.endpoint(), "--yes").run();
             System.out.println("import at 100 WCU: " + proxy.report());
             assertEquals(0, r.exit(), r::toString);
             assertTrue(r.err().contains("at 100 WCU about 6 s"), "paced to the table: " + r);
