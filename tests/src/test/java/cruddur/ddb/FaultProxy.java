@@ -27,13 +27,13 @@ import java.util.zip.CRC32;
  * An HTTP proxy between the scripts and DynamoDB Local that answers every n-th call of an operation
  * with a fault: throttling errors, UnprocessedItems, a dropped connection, or a delay.
  *
- * In capacity mode ({@link #capacity}) it behaves like a real table provisioned with N write units: a token bucket
- * of N WCU per second with one second of burst. A BatchWriteItem takes the writes that fit, in order, and hands the
- * rest back as UnprocessedItems; when not even one fits, the call is a ProvisionedThroughputExceededException.
- * DescribeTable answers as AWS would for that table (its provisioned WCU, an ARN of a real region).
- * bench/run uses the same front (it pulls this file in with //SOURCES), hence public.
+ * It is also the forwarding half of {@link CapacityFront}, the front that behaves like a table with real capacity
+ * (provisioned, on demand, on demand with a maximum, or a limit it does not announce): that class answers the calls
+ * it meters through {@link #intercept}; everything else goes the way of this class. {@link #capacity} is the short
+ * form of a provisioned front with N write units. bench/run uses the same fronts (it pulls these files in with
+ * //SOURCES), hence public.
  */
-public final class FaultProxy implements AutoCloseable {
+public class FaultProxy implements AutoCloseable {
     /** EMPTY_PAGE: a GetRecords page without records whose next iterator is the same, as AWS may answer before more records. */
     enum Fault { PROVISIONED_THROUGHPUT_EXCEEDED, THROTTLING, UNPROCESSED_ITEMS, DROP_CONNECTION, DELAY, EMPTY_PAGE }
 
@@ -55,30 +55,15 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final Map<Fault, AtomicInteger> injected = new ConcurrentHashMap<>();
 
-    /** Capacity mode: write units per second (0: off), the bucket, and what it let through. */
-    private final int wcu;
-    private double tokens;
-    private long refilled = System.nanoTime();
-    private long firstWrite;
-    private long lastAccepted;
-    public final AtomicInteger writeCalls = new AtomicInteger();
-    public final AtomicInteger throttledCalls = new AtomicInteger();
-    public final AtomicInteger acceptedUnits = new AtomicInteger();
+    /** What a capacity front let through of the writes (nothing counts here on a plain fault proxy). */
+    final CapacityFront.Meter writes = new CapacityFront.Meter();
+    /** The write meter's calls and refused calls, under the names the callers of {@link #capacity} know. */
+    public final AtomicInteger writeCalls = writes.calls;
+    public final AtomicInteger throttledCalls = writes.throttled;
 
     FaultProxy(String upstream, List<Rule> rules) throws IOException {
-        this(upstream, rules, 0);
-    }
-
-    /** A front that behaves like a table provisioned with `wcu` write capacity units. */
-    public static FaultProxy capacity(String upstream, int wcu) throws IOException {
-        return new FaultProxy(upstream, List.of(), wcu);
-    }
-
-    private FaultProxy(String upstream, List<Rule> rules, int wcu) throws IOException {
         this.upstream = upstream;
         this.rules = rules;
-        this.wcu = wcu;
-        this.tokens = wcu;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
@@ -97,50 +82,26 @@ public final class FaultProxy implements AutoCloseable {
         return injected.getOrDefault(fault, new AtomicInteger()).get();
     }
 
+    /** A front that behaves like a table provisioned with `wcu` write capacity units (reads unmetered). */
+    public static CapacityFront capacity(String upstream, int wcu) throws IOException {
+        return CapacityFront.provisioned(upstream, CapacityFront.UNMETERED, wcu);
+    }
+
     public String report() {
-        if (wcu > 0) {
-            return String.format("%d WCU: %d write calls, %d throttled, %d units accepted at %.1f units/s", wcu, writeCalls.get(),
-                    throttledCalls.get(), acceptedUnits.get(), unitsPerSecond());
-        }
         return "calls " + calls + ", faults injected " + injected;
     }
 
-    /** Units accepted per second, from the first write call to the last accepted write. */
-    public synchronized double unitsPerSecond() {
-        return acceptedUnits.get() / Math.max(0.001, (lastAccepted - firstWrite) / 1e9);
+    /** Write units accepted per second, from the first write call to the last accepted write (capacity fronts). */
+    public double unitsPerSecond() {
+        return writes.unitsPerSecond();
     }
 
-    /** Takes the writes of a BatchWriteItem that the bucket pays for; returns the others, in order. */
-    private synchronized ArrayNode takeCapacity(ArrayNode writes, ArrayNode accepted) {
-        long now = System.nanoTime();
-        if (firstWrite == 0) firstWrite = now;
-        tokens = Math.min(wcu, tokens + (now - refilled) / 1e9 * wcu);
-        refilled = now;
-        ArrayNode refused = JSON.createArrayNode();
-        for (JsonNode w : writes) {
-            int cost = w.has("PutRequest") ? (int) Math.max(1, (size(w.get("PutRequest").get("Item")) + 1023) / 1024) : 1;
-            if (refused.isEmpty() && tokens >= cost) {
-                tokens -= cost;
-                accepted.add(w);
-                acceptedUnits.addAndGet(cost);
-                lastAccepted = now;
-            } else {
-                refused.add(w);
-            }
-        }
-        return refused;
-    }
-
-    /** An item's size as DynamoDB counts it, near enough: attribute names plus values. */
-    private static long size(JsonNode item) {
-        long n = 0;
-        for (var it = item.fields(); it.hasNext(); ) {
-            var e = it.next();
-            n += e.getKey().getBytes(StandardCharsets.UTF_8).length;
-            JsonNode v = e.getValue();
-            n += v.has("M") ? size(v.get("M")) + 3 : v.toString().getBytes(StandardCharsets.UTF_8).length - 8;
-        }
-        return n;
+    /**
+     * A subclass's chance to answer a call itself (no fault was drawn for it): true when it did. The capacity
+     * front meters reads and writes here and rewrites DescribeTable.
+     */
+    boolean intercept(HttpExchange ex, String operation, byte[] body) throws IOException, InterruptedException {
+        return false;
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -154,37 +115,7 @@ public final class FaultProxy implements AutoCloseable {
                 if (r.operation().equals(operation) && n % r.everyNth() == 0 && n / r.everyNth() <= r.times()) fault = r.fault();
             }
             if (fault != null) injected.computeIfAbsent(fault, k -> new AtomicInteger()).incrementAndGet();
-            if (wcu > 0 && operation.equals("DescribeTable")) {
-                HttpResponse<byte[]> response = forward(ex, body);
-                ObjectNode parsed = (ObjectNode) JSON.readTree(response.body());
-                if (parsed.get("Table") instanceof ObjectNode t) {
-                    t.put("TableArn", t.path("TableArn").asText().replace(":ddblocal:000000000000:", ":us-east-1:123456789012:"));
-                    t.remove("BillingModeSummary");
-                    ((ObjectNode) t.with("ProvisionedThroughput")).put("WriteCapacityUnits", wcu);
-                }
-                respond(ex, response.statusCode(), JSON.writeValueAsString(parsed));
-                return;
-            }
-            if (wcu > 0 && operation.equals("BatchWriteItem")) {
-                writeCalls.incrementAndGet();
-                ObjectNode request = (ObjectNode) JSON.readTree(body);
-                ObjectNode items = (ObjectNode) request.get("RequestItems");
-                String table = items.fieldNames().next();
-                ArrayNode accepted = JSON.createArrayNode();
-                ArrayNode refused = takeCapacity((ArrayNode) items.get(table), accepted);
-                if (!refused.isEmpty()) throttledCalls.incrementAndGet();
-                if (accepted.isEmpty()) {
-                    error(ex, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-                            "The level of configured provisioned throughput for the table was exceeded.");
-                    return;
-                }
-                items.set(table, accepted);
-                HttpResponse<byte[]> response = forward(ex, JSON.writeValueAsBytes(request));
-                ObjectNode parsed = (ObjectNode) JSON.readTree(response.body());
-                if (!refused.isEmpty() && response.statusCode() == 200) parsed.set("UnprocessedItems", JSON.createObjectNode().set(table, refused));
-                respond(ex, response.statusCode(), JSON.writeValueAsString(parsed));
-                return;
-            }
+            if (fault == null && intercept(ex, operation, body)) return;
             if (fault == Fault.PROVISIONED_THROUGHPUT_EXCEEDED) {
                 error(ex, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
                         "The level of configured provisioned throughput for the table was exceeded.");
@@ -247,7 +178,7 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> forward(HttpExchange ex, byte[] body) throws IOException, InterruptedException {
+    HttpResponse<byte[]> forward(HttpExchange ex, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(upstream + ex.getRequestURI()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         ex.getRequestHeaders().forEach((k, vs) -> {
@@ -256,11 +187,11 @@ public final class FaultProxy implements AutoCloseable {
         return client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static void error(HttpExchange ex, String type, String message) throws IOException {
+    static void error(HttpExchange ex, String type, String message) throws IOException {
         respond(ex, 400, "{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
     }
 
-    private static void respond(HttpExchange ex, int status, String body) throws IOException {
+    static void respond(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         CRC32 crc = new CRC32();
         crc.update(bytes);
