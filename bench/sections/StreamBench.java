@@ -16,7 +16,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -102,12 +109,17 @@ final class StreamBench implements Section {
 
     /** The table with its index, the conversations (before the stream), then the stream and the burst; each group's newest sk. */
     private static Map<String, String> prepare(Runner.Local local, String table, Burst burst, int seed) throws Exception {
-        local.ddb.createTable(t -> t.tableName(table).billingMode("PAY_PER_REQUEST")
-                .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE"))
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"), a -> a.attributeName("sk").attributeType("S"),
-                        a -> a.attributeName("message_group_uuid").attributeType("S"))
-                .globalSecondaryIndexes(g -> g.indexName("message-group-sk-index").projection(p -> p.projectionType("ALL"))
-                        .keySchema(k -> k.attributeName("message_group_uuid").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE"))));
+        // Elements built one by one: the SDK's varargs of lambdas are unchecked generic arrays.
+        var hash = KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build();
+        var range = KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build();
+        var index = GlobalSecondaryIndex.builder().indexName("message-group-sk-index")
+                .projection(p -> p.projectionType(ProjectionType.ALL))
+                .keySchema(List.of(KeySchemaElement.builder().attributeName("message_group_uuid").keyType(KeyType.HASH).build(), range))
+                .build();
+        List<AttributeDefinition> attributes = List.of("pk", "sk", "message_group_uuid").stream()
+                .map(a -> AttributeDefinition.builder().attributeName(a).attributeType(ScalarAttributeType.S).build()).toList();
+        local.ddb.createTable(t -> t.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST).keySchema(List.of(hash, range))
+                .attributeDefinitions(attributes).globalSecondaryIndexes(List.of(index)));
         Random random = new Random(seed);
         Instant start = Instant.parse("2026-03-01T00:00:00Z");
         List<String> groups = new ArrayList<>();
