@@ -3,12 +3,16 @@ package cruddur.ddb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The README's first command: a server, the schema, the seeds, a conversation on screen, a new message kept current by the stream; twice. */
+/**
+ * The README's first command: a server, the schema, the seeds, a conversation on screen, a new message kept current by
+ * the stream, and the command to try next; twice.
+ */
 class DemoTest {
     @Test
     void demoRunsTwiceAndEndsWithAConversation() throws Exception {
@@ -32,6 +36,14 @@ class DemoTest {
             assertTrue(lines.get(lines.size() - 2).matches("londo +Londo Mollari .*The stream brought me to the top\\. +"
                     + "1c4e8b2a-7d3f-4a6e-9b0c-5d2f8e1a3b77"), first::toString);
             assertTrue(lines.get(lines.size() - 1).startsWith("bayko "), first::toString);
+            // Then, on stderr, the command to try next (jbang is on the suite's PATH: no PATH line), which works as printed.
+            List<String> err = first.err().strip().lines().toList();
+            String tryNext = err.get(err.size() - 1);
+            assertEquals("jbang list-conversations londo --endpoint-url http://localhost:" + port, tryNext, first::toString);
+            assertTrue(err.get(err.size() - 2).startsWith("== next: run any script by name here"), first::toString);
+            var next = Cli.executable(Path.of("bash"), "-c", tryNext).run();
+            assertEquals(0, next.exit(), next::toString);
+            assertTrue(next.out().startsWith("HANDLE"), next::toString);
 
             var second = Cli.executable(Cli.REPO.resolve("bin/demo"), "--port", String.valueOf(port), "--db-path", data).run();
             assertEquals(0, second.exit(), second::toString);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The installed launcher (bin/jbang) wherever it and JBang's home are: its jars are found beside it, whatever
  * JBANG_DIR says; a home with a space in its path works; and what it does in the background (the AOT cache) is
- * out of reach of the caller's signals and writes nothing outside its cache folder.
+ * out of reach of the caller's signals (without setsid, which a Mac lacks) and writes nothing outside its cache folder.
  */
 class LauncherHomeTest {
     static void ranClean(Cli.Result r, String table) {
@@ -81,10 +81,12 @@ class LauncherHomeTest {
         Path logs = Files.createTempDirectory("caller-logs");
         String table = Tables.fresh("signals");
         Path script = tree.resolve("bin/ddb/list-tables");
+        String path = StrippedPath.make(jbang.bin);
         // First run: compiles, and is the training run the cache is made from.
-        ranClean(jbang.run(script, "-o", "text", "--endpoint-url", LocalDynamo.endpoint()).in(work).run(), table);
+        ranClean(jbang.run(script, "-o", "text", "--endpoint-url", LocalDynamo.endpoint()).env("PATH", path).in(work).run(), table);
         // Second run, in a process group of its own (setsid) like a shell's job: it starts the cache creation in the
         // background; while that runs, SIGINT then SIGTERM go to the whole group, as Ctrl-C or a kill -TERM -PGID would.
+        // The launcher runs on a PATH like a Mac's, with no setsid of its own to use.
         String caller = """
                 script=$1 endpoint=$2 fastpath=$3 logs=$4
                 trap ':' INT TERM
@@ -100,7 +102,7 @@ class LauncherHomeTest {
                 """;
         var r = Cli.executable(Path.of("setsid"), "-w", "bash", "-c", caller, "bash", script.toString(), LocalDynamo.endpoint(),
                         jbang.fastpath().toString(), logs.toString())
-                .env("PATH", jbang.bin + ":" + System.getenv("PATH")).env("JBANG_DIR", jbang.dir.toString()).in(work).run();
+                .env("PATH", path).env("JBANG_DIR", jbang.dir.toString()).in(work).run();
         assertTrue(r.out().matches("(?s)creator \\d+\n.*"), "the cache was being created when the signals came: " + r);
         assertTrue(r.out().contains("creator alive after the signals"), r::toString);
         long deadline = System.currentTimeMillis() + 120_000;
@@ -113,7 +115,7 @@ class LauncherHomeTest {
         assertTrue(JBangHome.filesUnder(jbang.dir).stream().filter(f -> !f.startsWith("cache/")).allMatch(f -> f.startsWith("bin/") || f.startsWith("lib/")),
                 "nothing in the JBang home outside its cache: " + JBangHome.filesUnder(jbang.dir));
         for (int i = 0; i < 2; i++) {
-            var after = jbang.run(script, "-o", "text", "--endpoint-url", LocalDynamo.endpoint()).in(work).run();
+            var after = jbang.run(script, "-o", "text", "--endpoint-url", LocalDynamo.endpoint()).env("PATH", path).in(work).run();
             ranClean(after, table);
             assertEquals("", after.err(), "the cache made in the background is used without a word");
         }
