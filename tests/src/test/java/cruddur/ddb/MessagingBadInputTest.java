@@ -67,7 +67,19 @@ class MessagingBadInputTest {
                         "GROUP", "--from", "bayko", "--text", "-"),
                 bad("missing group uuid", 2, "create-message: Missing required parameter", "", "patterns/create-message",
                         "--from", "bayko", "--text", "hi"),
-                bad("unreadable state file", 1, "messaging-stream: ", "", "messaging-stream", "--once", "--state", "STATE"));
+                bad("unreadable state file", 1, "messaging-stream: ", "", "messaging-stream", "--once", "--state", "STATE"),
+                bad("--from that is no position", 2, "messaging-stream: Invalid value for option '--from': 'yesterday' is not "
+                        + "trim-horizon, latest or an ISO-8601 time", "", "messaging-stream", "--once", "--from", "yesterday", "--state", "NEW_STATE"),
+                bad("--from a date that is none", 2, "messaging-stream: Invalid value for option '--from': '2026-02-30' is not",
+                        "", "messaging-stream", "--once", "--from", "2026-02-30", "--state", "NEW_STATE"),
+                bad("--max-lag without --once", 2, "messaging-stream: --max-lag needs --once", "", "messaging-stream",
+                        "--max-lag", "60", "--state", "NEW_STATE"),
+                bad("--dry-run without --repair", 2, "messaging-stream: --dry-run goes with --repair", "", "messaging-stream",
+                        "--once", "--dry-run", "--state", "NEW_STATE"),
+                bad("--repair with stream options", 2, "messaging-stream: --repair reads the table, not the stream", "",
+                        "messaging-stream", "--repair", "--from", "latest"),
+                bad("--parallel 0", 2, "messaging-stream: --parallel must be 1 to 256", "", "messaging-stream", "--once",
+                        "--parallel", "0", "--state", "NEW_STATE"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -81,6 +93,8 @@ class MessagingBadInputTest {
             Files.writeString(state, "{ not json");
             all.set(all.indexOf("STATE"), state.toString());
         }
+        java.nio.file.Path fresh = Files.createTempDirectory("state").resolve("never.json");
+        if (all.contains("NEW_STATE")) all.set(all.indexOf("NEW_STATE"), fresh.toString());
         all.addAll(List.of("--table", table));
         var r = Cli.local(script, all.toArray(String[]::new)).stdin(stdin).run();
         assertEquals(exit, r.exit(), r::toString);
@@ -90,6 +104,7 @@ class MessagingBadInputTest {
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r);
         assertEquals("", r.out(), "nothing on stdout: " + r);
         assertEquals(before, Tables.snapshot(LocalDynamo.client(), table), "the table is untouched");
+        assertFalse(Files.exists(fresh), "no state file written");
     }
 
     @Test
@@ -105,6 +120,19 @@ class MessagingBadInputTest {
         assertEquals(1, noIndex.exit(), noIndex::toString);
         assertEquals("messaging-stream: Table " + streamOnly + " has no index message-group-sk-index: run bin/ddb/schema-load --stream --gsi",
                 noIndex.err(), noIndex::toString);
+        // A conversation behind its newest message, in a table without the index: --repair refuses and writes nothing.
+        var ddb = LocalDynamo.client();
+        Tables.putAll(ddb, plain, List.of(Map.of("pk", AttributeValue.fromS("GRP#" + UNKNOWN_GROUP), "sk", AttributeValue.fromS("2026-01-01T00:00:00.000000+00:00"),
+                        "message_group_uuid", AttributeValue.fromS(group), "message", AttributeValue.fromS("old")),
+                Map.of("pk", AttributeValue.fromS("MSG#" + group), "sk", AttributeValue.fromS("2026-02-01T00:00:00.000000+00:00"),
+                        "message", AttributeValue.fromS("new"))));
+        var unrepaired = Tables.snapshot(ddb, plain);
+        var repair = Cli.local("messaging-stream", "--repair", "--table", plain).run();
+        assertEquals(1, repair.exit(), repair::toString);
+        assertEquals("messaging-stream: Table " + plain + " has no index message-group-sk-index: run bin/ddb/schema-load --gsi",
+                repair.err(), repair::toString);
+        assertEquals("", repair.out(), "nothing repaired: " + repair);
+        assertEquals(unrepaired, Tables.snapshot(ddb, plain), "nothing written");
         var write = Cli.local("patterns/create-message", group, "--table", streamOnly, "--from", "bayko", "--text", "hi").run();
         assertEquals(1, write.exit(), write::toString);
         assertTrue(write.err().startsWith("create-message: Table " + streamOnly + " has no index message-group-sk-index"), write::toString);
