@@ -84,7 +84,9 @@ final class Ddb {
             cl.addSubcommand("generate-completion", completion);
         }
         // Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-        if (env("NO_COLOR") != null || System.console() == null) cl.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
+        if (env("NO_COLOR") != null || System.console() == null) {
+            cl.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
+        }
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
             List<String> unmatched = ex instanceof UnmatchedArgumentException u ? u.getUnmatched() : List.of();
@@ -150,10 +152,12 @@ final class Ddb {
     }
 
     static final String SET_CREDENTIALS =
-            "set AWS_PROFILE (then 'aws sso login' or 'aws configure'), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
+            "set AWS_PROFILE (then 'aws sso login' or 'aws configure'), "
+                    + "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.";
 
     static String unreachable(Connection conn) {
-        Object where = conn == null ? "the endpoint" : conn.endpoint() != null ? conn.endpoint() : "AWS (" + conn.region() + ")";
+        Object where = conn == null ? "the endpoint"
+                : conn.endpoint() != null ? conn.endpoint() : "AWS (" + conn.region() + ")";
         return "Cannot reach DynamoDB at " + where + (conn != null && conn.aws()
                 ? ". Check your network and AWS_REGION."
                 : ". Start a local one with: bin/ddb/local (or pass --endpoint-url URL, or prod for AWS).");
@@ -161,7 +165,8 @@ final class Ddb {
 
     static boolean isUnreachable(Throwable ex) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
+            if (t instanceof ConnectException || t instanceof UnknownHostException
+                    || t instanceof NoRouteToHostException
                     || (t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).contains("connect"))
                     || String.valueOf(t.getMessage()).startsWith("Unable to tunnel through proxy")) return true;
         }
@@ -178,7 +183,8 @@ final class Ddb {
     /** --version for every script: the project's and the platform's versions. */
     static final class Version implements IVersionProvider {
         @Override public String[] getVersion() {
-            return new String[] {"cruddur-ddb " + VERSION, "JBang " + System.getenv().getOrDefault("JBANG_VERSION", "unknown")
+            return new String[] {"cruddur-ddb " + VERSION,
+                    "JBang " + System.getenv().getOrDefault("JBANG_VERSION", "unknown")
                     + ", Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
                     + ", AWS SDK for Java " + VersionInfo.SDK_VERSION};
         }
@@ -188,7 +194,8 @@ final class Ddb {
 
     /** --table, for the scripts that work on the messages table. */
     static final class TableOption {
-        @Option(names = "--table", paramLabel = "NAME", defaultValue = "${env:DDB_MESSAGE_TABLE:-" + DEFAULT_TABLE + "}",
+        @Option(names = "--table", paramLabel = "NAME",
+                defaultValue = "${env:DDB_MESSAGE_TABLE:-" + DEFAULT_TABLE + "}",
                 description = "Table name (env DDB_MESSAGE_TABLE).")
         String name;
     }
@@ -200,7 +207,8 @@ final class Ddb {
     static final class Connection {
         @Spec(Spec.Target.MIXEE) CommandSpec spec;
         @Option(names = "--prod",
-                description = "Target real AWS through the SDK's credential and region chain (same as the trailing word prod).")
+                description = "Target real AWS through the SDK's credential and region chain (same as the "
+                        + "trailing word prod).")
         boolean prod;
         @Option(names = "--endpoint-url", paramLabel = "URL", description = "DynamoDB endpoint (default local: "
                 + "$AWS_ENDPOINT_URL_DYNAMODB, $AWS_ENDPOINT_URL, else " + LOCAL_ENDPOINT + ").")
@@ -225,7 +233,8 @@ final class Ddb {
             if (url == null) return null;
             try {
                 URI uri = new URI(url);
-                if (uri.getHost() != null && String.valueOf(uri.getScheme()).toLowerCase().matches("https?")) return uri;
+                boolean http = String.valueOf(uri.getScheme()).toLowerCase().matches("https?");
+                if (uri.getHost() != null && http) return uri;
             } catch (URISyntaxException e) {
                 // the usage error below
             }
@@ -292,22 +301,25 @@ final class Ddb {
             return ep == null || otherService ? builder : builder.endpointOverride(ep);
         }
 
-        /** The SDK's waiter, polling at the pace of the target: local tables settle in milliseconds, AWS ones in seconds. */
+        /** The SDK's waiter, at the pace of the target: local tables settle in milliseconds, AWS ones in seconds. */
         void awaitTable(String table, boolean exists) {
             var backoff = BackoffStrategy.exponentialDelayWithoutJitter(
                     Duration.ofMillis(aws() ? 1000 : 100), Duration.ofMillis(aws() ? 5000 : 1000));
-            try (var waiter = DynamoDbWaiter.builder().client(client()).overrideConfiguration(o -> o.backoffStrategyV2(backoff)
-                    .maxAttempts(Integer.MAX_VALUE).waitTimeout(Duration.ofMinutes(10))).build()) {
-                if (exists) waiter.waitUntilTableExists(r -> r.tableName(table)); // a timeout or an unexpected error throws
+            // A timeout or an unexpected error throws.
+            try (var waiter = DynamoDbWaiter.builder().client(client()).overrideConfiguration(o -> o
+                    .backoffStrategyV2(backoff).maxAttempts(Integer.MAX_VALUE).waitTimeout(Duration.ofMinutes(10)))
+                    .build()) {
+                if (exists) waiter.waitUntilTableExists(r -> r.tableName(table));
                 else waiter.waitUntilTableNotExists(r -> r.tableName(table));
             }
         }
     }
 
     /**
-     * The one retry strategy, for every call: throttling, 5xx answers and connections dropped mid-response are retried up to
-     * AWS_MAX_ATTEMPTS (default 10) times with exponential backoff and full jitter, with no circuit breaker to stop a long bulk
-     * run. An endpoint that cannot be reached at all is not retried, so local mode fails fast.
+     * The one retry strategy, for every call: throttling, 5xx answers and connections dropped mid-response are
+     * retried up to AWS_MAX_ATTEMPTS (default 10) times with exponential backoff and full jitter, with no circuit
+     * breaker to stop a long bulk run. An endpoint that cannot be reached at all is not retried, so local mode fails
+     * fast.
      */
     static final RetryStrategy RETRIES = retries(Ddb::isTransient);
 
@@ -319,7 +331,8 @@ final class Ddb {
                 .maxAttempts(attempts).circuitBreakerEnabled(false)
                 .retryOnException(retryable).treatAsThrottling(Ddb::isThrottling)
                 .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(50), Duration.ofSeconds(5)))
-                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(250), Duration.ofSeconds(10)))
+                .throttlingBackoffStrategy(
+                        BackoffStrategy.exponentialDelay(Duration.ofMillis(250), Duration.ofSeconds(10)))
                 .build();
     }
 
