@@ -131,7 +131,7 @@ class EcosystemTest {
         Path other = Files.createTempDirectory("other-repo");
         // seed, which loads items, also takes the paced batch writer; seed and the patterns take the patterns' family file.
         for (String file : List.of("bin/ddb/scan", "bin/ddb/seed", "bin/ddb/patterns/get-conversation", "lib/Ddb.java",
-                "lib/Prod.java", "lib/BatchWriter.java", "lib/Patterns.java")) {
+                "lib/Prod.java", "lib/BatchWriter.java", "lib/Patterns.java", "lib/Text.java")) {
             Files.createDirectories(other.resolve(file).getParent());
             Files.copy(Cli.REPO.resolve(file), other.resolve(file), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
