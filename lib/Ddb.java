@@ -395,6 +395,13 @@ final class Ddb {
         }
     }
 
+    /** A closing line's capacity: what DynamoDB said it consumed (ReturnConsumedCapacity TOTAL, summed over pages). */
+    static String consumed(Double units, String kind) {
+        if (units == null) return "no consumed capacity reported";
+        var rounded = java.math.BigDecimal.valueOf(units).setScale(2, java.math.RoundingMode.HALF_UP);
+        return rounded.stripTrailingZeros().toPlainString() + " " + kind + " capacity units consumed";
+    }
+
     /** A progress bar on stderr (total -1: unknown); null with no terminal, with NO_COLOR, or for small work. */
     static ProgressBar progress(String task, long total) {
         if (System.console() == null || env("NO_COLOR") != null || (total >= 0 && total < 1_000)) return null;
