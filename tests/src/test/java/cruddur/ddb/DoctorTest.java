@@ -80,6 +80,22 @@ class DoctorTest {
     }
 
     @Test
+    void prodSaysWhoAndWhereWithoutASecret() throws Exception {
+        try (var moto = new Front.Moto()) {
+            var r = Cli.script("doctor", "prod", "--endpoint-url", moto.endpoint)
+                    .env("AWS_ACCESS_KEY_ID", "AKIADOCTORTESTKEY").env("AWS_SECRET_ACCESS_KEY", "doctorsecretvalue")
+                    .env("AWS_REGION", "eu-west-1").run();
+            assertEquals(1, r.exit(), "moto has no table yet: " + r);
+            assertTrue(line(r, "identity").startsWith("ok       identity  arn:aws:sts::123456789012:"), r::toString);
+            assertTrue(line(r, "identity").contains("region eu-west-1"), r::toString);
+            assertTrue(line(r, "table").endsWith("Fix: create it with: bin/ddb/schema-load --gsi --stream prod"),
+                    r::toString);
+            assertTrue(!r.out().contains("doctorsecretvalue") && !r.err().contains("doctorsecretvalue"), r::toString);
+            assertTrue(r.out().lines().noneMatch(l -> l.contains("sharing")), "no local probe in prod: " + r);
+        }
+    }
+
+    @Test
     void anEndpointThatDoesNotAnswerNamesItsFix() {
         var r = doctor("http://127.0.0.1:" + LocalDynamo.freePort()).run();
         assertEquals(1, r.exit(), r::toString);
