@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.*;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
+import picocli.CommandLine.Model.CommandSpec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.util.SdkAutoConstructList;
@@ -113,6 +114,18 @@ final class ItemJson {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * --explain: the request a script would send, as the input `aws dynamodb OPERATION --cli-input-json` takes (the
+     * API's member names, typed values) on stdout, and on stderr the AWS CLI command that sends it; nothing is sent.
+     */
+    static int explain(CommandSpec spec, Ddb.Connection conn, SdkPojo request, String operation, String cliOptions) {
+        spec.commandLine().getOut().println(pretty(request, true));
+        spec.commandLine().getErr().println(spec.name() + ": not sent (--explain). The AWS CLI sends it with: "
+                + "aws dynamodb " + operation + " --cli-input-json file://request.json" + cliOptions
+                + (conn.endpoint() != null ? " --endpoint-url " + conn.endpoint() : "") + " --region " + conn.region());
+        return 0;
     }
 
     private static void writeResponse(JsonGenerator g, Object value, boolean typed) throws IOException {
