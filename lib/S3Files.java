@@ -1,17 +1,15 @@
 // DynamoDB's exports in S3, for the scripts that read or fetch them (export --s3, import --s3 and s3:// paths, diff):
-// where an export's files are (its manifests, else a listing), reading them as a stream, fetching them. Pulled in with
-// //SOURCES next to lib/Ddb.java and lib/ItemJson.java, and //DEPS software.amazon.awssdk:s3 in the script itself
-// (the S3 module loads only in the scripts that use it; docs/s3.md).
+// where an export's files are (its manifests, else a listing), opening them as streams, fetching them. Pulled in with
+// //SOURCES next to lib/Ddb.java, and //DEPS software.amazon.awssdk:s3 in the script itself (the S3 module loads
+// only in the scripts that use it; docs/s3.md).
 
 import java.io.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
 import java.util.*;
-import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -200,17 +198,7 @@ final class S3Files {
         return gzipped ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
-    // ---- Reading items from s3:// paths (import, diff) ------------------------------------------------------------
-
-    /**
-     * The items of `paths` in turn, read as they stream in (constant memory): files, - for stdin, and s3:// URLs: an
-     * export's folder, its data/ folder, or one data file. The one call a script needs to read what export writes,
-     * wherever it is: `S3Files.items(conn, paths, check)` in place of `new ItemJson.Reader(paths, check)`.
-     */
-    static ItemJson.Reader items(Ddb.Connection conn, List<String> paths,
-            Function<Map<String, AttributeValue>, String> check) {
-        return reader(conn, expand(conn, paths), check);
-    }
+    // ---- Reading export files from s3:// paths (import, diff) -----------------------------------------------------
 
     /** `paths` with each s3:// folder replaced by its export's data files (s3:// URLs); files stay as they are. */
     static List<String> expand(Ddb.Connection conn, List<String> paths) {
@@ -233,23 +221,27 @@ final class S3Files {
         return out;
     }
 
-    /** A reader of already expanded paths (files, stdin, s3:// objects). */
-    static ItemJson.Reader reader(Ddb.Connection conn, List<String> paths,
-            Function<Map<String, AttributeValue>, String> check) {
-        var reader = new ItemJson.Reader(paths, check);
-        if (paths.stream().noneMatch(S3Files::isS3)) return reader;
-        S3Client s3 = client(conn);
-        reader.source = name -> {
+    /** Opens a file, or an s3:// object as it streams in (a missing object: NoSuchFileException, as a file). */
+    interface Opener { InputStream open(String name) throws IOException; }
+
+    /**
+     * How a script reads export files wherever they are (import; diff): the paths expanded, then ItemJson's reader
+     * opening them through this, `reader.source = S3Files.opener(conn)::open` (a family file needs no other).
+     */
+    static Opener opener(Ddb.Connection conn) {
+        S3Client[] s3 = {null}; // made on the first s3:// name
+        return name -> {
             if (!isS3(name)) return Files.newInputStream(Path.of(name));
+            Location at = Location.parse(name);
+            if (s3[0] == null) s3[0] = client(conn);
             try {
-                return s3.getObject(r -> r.bucket(Location.parse(name).bucket()).key(Location.parse(name).key()));
+                return s3[0].getObject(r -> r.bucket(at.bucket()).key(at.key()));
             } catch (NoSuchKeyException e) {
                 throw new NoSuchFileException(name);
             } catch (AwsServiceException e) {
-                throw new IOException(failure(Location.parse(name), e).getMessage());
+                throw new IOException(failure(at, e).getMessage());
             }
         };
-        return reader;
     }
 
     // ---- Fetching an export (export --download) -------------------------------------------------------------------
