@@ -213,7 +213,8 @@ class S3ExportImportTest {
         // An export that takes a while, as AWS's do: a front says IN_PROGRESS for as long as the test needs.
         try (Front slow = new Front(r -> {
             Front.Response up = Front.forward(moto.endpoint, r);
-            if (!r.operation().equals("DescribeExport")) return up;
+            // (moto may finish a small export before it answers the call that starts it: both answers are rewritten)
+            if (!r.operation().equals("DescribeExport") && !r.operation().equals("ExportTableToPointInTime")) return up;
             Map<String, String> headers = new TreeMap<>(up.headers());
             headers.remove("x-amz-crc32");
             return new Front.Response(up.status(), headers, up.body().replace("\"COMPLETED\"", "\"IN_PROGRESS\""));
