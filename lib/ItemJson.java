@@ -192,6 +192,10 @@ final class ItemJson {
         long line;
         String error;
         Map<String, AttributeValue> next;
+        /** Opens each name but -: a file; lib/S3Files.java's reader opens s3:// objects as well. */
+        Source source = name -> Files.newInputStream(Path.of(name));
+
+        interface Source { InputStream open(String name) throws IOException; }
 
         Reader(List<String> files, Function<Map<String, AttributeValue>, String> check) {
             this.files = new ArrayDeque<>(files);
@@ -248,7 +252,7 @@ final class ItemJson {
             file = name.equals("-") ? "stdin" : name;
             line = 0;
             reader = null;
-            InputStream raw = name.equals("-") ? System.in : Files.newInputStream(Path.of(name));
+            InputStream raw = name.equals("-") ? System.in : source.open(name);
             InputStream in = new BufferedInputStream(raw, 1 << 16);
             in.mark(2);
             boolean gzipped = in.read() == 0x1f && in.read() == 0x8b;
