@@ -202,6 +202,25 @@ class MaskTest {
         return JSON.readTree(r.out());
     }
 
+    /** mask on an export file someone already has: the same key, the same lines as export --mask. */
+    @Test
+    void theMaskScriptMasksAFileAsExportDoesAndStopsAtABadLine() throws Exception {
+        Path plain = dir.resolve("plain.json.gz"), out = dir.resolve("mask-script.json");
+        var export = Cli.local("export", "--table", table, "--file", plain.toString()).run();
+        assertEquals(0, export.exit(), export::toString);
+        var r = Cli.script("mask", plain.toString(), "--file", out.toString()).env("CRUDDUR_MASK_KEY",
+                "a secret of the team").run();
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(sortedLines(masked), sortedLines(out));
+        Path bad = dir.resolve("bad-line.json"), notWritten = dir.resolve("bad-out.json");
+        Files.writeString(bad, ExportImportTest.lines(plain).get(0) + "\n{\"Item\": nope}\n");
+        var badLine = Cli.script("mask", bad.toString(), "--file", notWritten.toString(), "--mask-key-file",
+                keyFile.toString()).run();
+        assertEquals(1, badLine.exit(), badLine::toString);
+        assertTrue(badLine.err().startsWith("mask: " + bad + ":2: malformed JSON"), badLine::toString);
+        assertFalse(Files.exists(notWritten));
+    }
+
     @Test
     void badMaskOptionsSayOneThingAndWriteNothing() throws Exception {
         Path out = dir.resolve("bad.json"), users = dir.resolve("bad-users.json");
