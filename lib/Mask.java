@@ -35,6 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class Mask {
     static final String KEY_ENV = "CRUDDUR_MASK_KEY";
+    /** What --mask always masks, by the item model's rules (a uuid stays a uuid, a key stays a key). */
+    static final Set<String> BUILT_IN = Set.of(Patterns.USER_UUID, Patterns.USER_HANDLE, Patterns.USER_DISPLAY_NAME,
+            Patterns.MESSAGE);
     private static final String[] CONSONANTS = "b d f g k l m n p r s t v z".split(" ");
     private static final String[] VOWELS = "a e i o u".split(" ");
 
@@ -50,6 +53,7 @@ final class Mask {
         this.key = key.clone();
         this.mac = ThreadLocal.withInitial(this::newMac);
         this.extra = new LinkedHashSet<>(extraAttributes);
+        this.extra.removeAll(BUILT_IN); // masked by their own rules, consistent with the keys
         this.users = collectUsers ? new ConcurrentHashMap<>() : null;
     }
 
@@ -86,7 +90,7 @@ final class Mask {
 
     private void replace(Map<String, AttributeValue> item, String name, java.util.function.UnaryOperator<String> f) {
         AttributeValue v = item.get(name);
-        if (v == null || extra.contains(name)) return; // named twice: --mask-attribute's rule
+        if (v == null) return;
         item.put(name, v.s() != null ? AttributeValue.fromS(f.apply(v.s())) : value(name, v));
     }
 
@@ -258,6 +262,12 @@ final class Mask {
             if (!on) {
                 if (stray != null) throw new ParameterException(spec.commandLine(), stray + " needs --mask");
                 return null;
+            }
+            for (String key : List.of(Patterns.PK, Patterns.SK)) {
+                if (attributes.contains(key)) {
+                    throw new ParameterException(spec.commandLine(), "--mask-attribute " + key + ": the keys are "
+                            + "masked by the item model's rules (the owner in GRP#<uuid>); times and ids stay");
+                }
             }
             if (usersOut != null && !Files.isDirectory(usersOut.toAbsolutePath().getParent())) {
                 throw new ParameterException(spec.commandLine(), "--users-out: no folder "
