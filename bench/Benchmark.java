@@ -107,7 +107,7 @@ class Benchmark implements Callable<Integer> {
             bulkRuns = 1;
             conversations = 4;
             messages = 48;
-            scale = 10_000;
+            scale = 2_000; // a smoke run of each section: BenchmarkTest runs it in the suite
             sections.forEach(Section::tiny);
         }
         runner = new Runner(repo);

@@ -77,7 +77,8 @@ class EcosystemTest {
 
     @Test
     void anEditedCatalogScriptOrHelperIsSeenOnTheNextAliasRun() throws Exception {
-        Path tree = LauncherTest.copyOf("jbang-catalog.json", "bin/ddb/list-tables", "bin/ddb/scan", "lib/Ddb.java");
+        Path tree = LauncherTest.copyOf("jbang-catalog.json", "bin/ddb/list-tables", "bin/ddb/scan", "lib/Ddb.java",
+                "lib/TableScan.java", "lib/Capacity.java", "lib/ItemJson.java");
         Path catalog = tree.resolve("jbang-catalog.json");
         Path elsewhere = Files.createTempDirectory("elsewhere");
         // In the tree (the nearest catalog) and from elsewhere (alias@catalog); several runs: the fast path learns.
@@ -129,9 +130,12 @@ class EcosystemTest {
     @Test
     void copiedScriptsRunWithJustTheHelperBesideThem() throws Exception {
         Path other = Files.createTempDirectory("other-repo");
-        // seed, which loads items, also takes the paced batch writer; seed and the patterns take the patterns' family file.
+        // Each script with the family files its //SOURCES lines name (docs/architecture.md: the copying rule): seed takes
+        // the paced batch writer and the capacity file; scan the table scan, the capacity file and the item JSON; seed
+        // and the patterns the patterns' family file.
         for (String file : List.of("bin/ddb/scan", "bin/ddb/seed", "bin/ddb/patterns/get-conversation", "lib/Ddb.java",
-                "lib/Prod.java", "lib/BatchWriter.java", "lib/Patterns.java")) {
+                "lib/Prod.java", "lib/BatchWriter.java", "lib/Patterns.java", "lib/Capacity.java", "lib/TableScan.java",
+                "lib/ItemJson.java")) {
             Files.createDirectories(other.resolve(file).getParent());
             Files.copy(Cli.REPO.resolve(file), other.resolve(file), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
