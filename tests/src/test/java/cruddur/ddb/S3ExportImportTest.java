@@ -288,6 +288,29 @@ class S3ExportImportTest {
     }
 
     @Test
+    void diffOfATableAgainstItsS3ExportIsEqualThenNamesTheOneChangedKey() {
+        String table = table("s3-diff", items(20, true), true);
+        var export = atMoto("export", "--table", table, "--s3", "s3://" + BUCKET + "/for-diff").run();
+        assertEquals(0, export.exit(), export::toString);
+        String folder = folderOf(export);
+
+        // The live table against its export in S3, read where the table is (moto serves both), streamed.
+        var equal = atMoto("diff", table, folder).run();
+        assertEquals(0, equal.exit(), equal::toString);
+
+        ddb.putItem(p -> p.tableName(table).item(Tables.item("MSG#s3-7", "2026-01-01T00:00:00.7", "edited")));
+        var changed = atMoto("diff", table, folder, "-o", "jsonl").run();
+        assertEquals(1, changed.exit(), changed::toString);
+        List<String> lines = changed.out().lines().toList();
+        assertEquals(2, lines.size(), "one changed key and the summary: " + changed);
+        assertTrue(lines.get(0).contains("MSG#s3-7") && lines.get(0).contains("changed"), changed::toString);
+
+        var missing = atMoto("diff", table, "s3://" + BUCKET + "/no-export-here/").run();
+        assertEquals(2, missing.exit(), missing::toString);
+        assertEquals(1, missing.err().strip().lines().count(), "one line: " + missing);
+    }
+
+    @Test
     void aPrefixWithNoExportIsOneLineAndNothingIsCreated() {
         s3.putObject(p -> p.bucket(BUCKET).key("not-an-export/readme.txt"), RequestBody.fromString("hello"));
         String table = LocalDynamo.uniqueTable("s3-none");
