@@ -178,7 +178,7 @@ class EcosystemTest {
         // Every script under bin/ddb, found on disk (a new one is covered at once): completed by its installed name
         // (ddb-NAME) and its path, down to its --help.
         List<Path> scripts = HeaderTest.scripts();
-        assertEquals(14, scripts.size(), "the scripts today: " + scripts);
+        assertEquals(16, scripts.size(), "the scripts today: " + scripts);
         StringBuilder help = new StringBuilder("source " + file + " 2>/dev/null; ");
         for (Path script : scripts) {
             String name = script.getFileName().toString(), command = "ddb-" + name;
