@@ -2,11 +2,13 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Section `paths`: one script (list-tables), every way to run it: the executable, the alias, alias@catalog by path and
@@ -58,7 +60,9 @@ final class PathsBench implements Section {
                                 with(List.of("jbang", "list-tables@" + url), tail), elsewhere, Map.of()),
                         new Way("installed app, elsewhere", "list-tables (jbang app install)", with(List.of(appPath), tail), elsewhere, Map.of()),
                         new Way("no fast path (JBANG_FAST=0)", "JBANG_FAST=0 bin/ddb/list-tables", with(List.of(direct), tail), repo,
-                                Map.of("JBANG_FAST", "0"))));
+                                Map.of("JBANG_FAST", "0")),
+                        new Way("direct, on a Mac-like PATH", "PATH=<no sha*sum, setsid, timeout, stdbuf> bin/ddb/list-tables",
+                                with(List.of(direct), tail), repo, Map.of("PATH", macLikePath()))));
                 if (run.awsCli) {
                     ways.add(new Way("reference: the aws CLI", "aws dynamodb list-tables --output table",
                             local.aws("list-tables", "--output", "table"), repo, Map.of()));
@@ -78,6 +82,28 @@ final class PathsBench implements Section {
                 Runner.quiet("jbang", "app", "uninstall", app);
             }
         }
+    }
+
+    /**
+     * What a Mac has on its PATH and a Debian more (issue 24): links to every file of /usr/bin and /bin but GNU's
+     * checksum tools, setsid, timeout and stdbuf, after the folder of the jbang in use (the tests' StrippedPath).
+     */
+    private static String macLikePath() throws Exception {
+        Set<String> notOnAMac = Set.of("md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum",
+                "setsid", "timeout", "stdbuf");
+        Path links = Files.createTempDirectory("bench-mac-like-path");
+        for (String dir : List.of("/usr/bin", "/bin")) {
+            try (var files = Files.list(Path.of(dir))) {
+                for (Path file : files.sorted().toList()) {
+                    String name = file.getFileName().toString();
+                    if (notOnAMac.contains(name) || Files.exists(links.resolve(name), LinkOption.NOFOLLOW_LINKS)) continue;
+                    Files.createSymbolicLink(links.resolve(name), file);
+                }
+            }
+        }
+        String jbang = new String(new ProcessBuilder("bash", "-c", "command -v jbang").start().getInputStream()
+                .readAllBytes()).strip();
+        return Path.of(jbang).getParent() + ":" + links;
     }
 
     private static List<String> with(List<String> command, List<String> tail) {
