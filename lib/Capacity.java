@@ -292,9 +292,11 @@ final class Capacity {
      * refused outright halves it), at most once a second, since the calls in flight report the same congestion; each
      * second's worth of accepted units adds 5% of the ceiling back. An UNLIMITED ceiling paces nothing.
      *
-     * An UNKNOWN ceiling (nothing announced) is learned: unpaced until the first refusal, then paced to the units the
-     * table accepted per second over the last WINDOW (what it takes now, a hot partition's limit say); every refusal
-     * brings it back to just under that, and accepted units probe upward slowly (PROBE: 0.5% of the rate a second).
+     * An UNKNOWN ceiling (nothing announced) is learned: unpaced until the first refusal, then paced to 90% of
+     * the units a second the table accepted over the last WINDOW (what it takes now: a hot partition's limit); a
+     * refusal then brings it back to 90% of what the table accepted (not below a quarter of the rate: a window of
+     * waits says little; cut as above when it took all that was sent), and accepted units probe upward slowly
+     * (PROBE: 0.5% of the rate a second, at least MIN_PROBE units).
      *
      * Writes: chargeWrite(units) before sending, then wait what it returns. Reads: the same with an estimate of the
      * page, then charge(consumed - estimate) after (DynamoDB charges a read after; reserving first keeps parallel
@@ -304,6 +306,8 @@ final class Capacity {
         static final double SLACK = 0.95;
         static final double INCREASE = 0.05;
         static final double PROBE = 0.005;
+        static final double MIN_PROBE = 0.2;
+        static final double MARGIN = 0.9;
         static final long CUT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
         static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(3);
 
@@ -314,9 +318,8 @@ final class Capacity {
         private double rate;
         private long lastCut;
         private boolean cut;
-        /** Accepted units, learning only: [nanos, units] within the last WINDOW, and when the first landed. */
+        /** Accepted units, learning only: [nanos, units] within the last WINDOW. */
         private final java.util.ArrayDeque<double[]> window = new java.util.ArrayDeque<>();
-        private long firstAccepted = -1;
 
         /** Paced to `ceiling` units a second (a table's ceiling, capped by the user's maximum), or learned: UNKNOWN. */
         Pacer(double ceiling, Clock clock) {
@@ -376,7 +379,7 @@ final class Capacity {
             if (units <= 0) return;
             if (learning) note(units);
             if (!paced()) return;
-            double step = learning ? rate * PROBE : Math.max(1, ceiling * INCREASE);
+            double step = learning ? Math.max(MIN_PROBE, rate * PROBE) : Math.max(1, ceiling * INCREASE);
             rate = Math.min(ceiling, rate + step * units / rate);
             bucket.rate(rate);
         }
@@ -390,9 +393,11 @@ final class Capacity {
             if (!learning && !paced()) return;
             if (cut && now - lastCut <= CUT_INTERVAL_NANOS) return;
             if (learning) {
-                double accepted = acceptedPerSecond(now);
-                double learned = accepted * SLACK; // just under what it took
-                rate = Math.max(1, paced() ? Math.min(rate * (1 - share / 2), Math.max(learned, rate / 2)) : learned);
+                if (window.isEmpty() && !paced()) return; // nothing taken yet to learn from: the resend backoff waits
+                double learned = acceptedPerSecond(now) * MARGIN; // under what the table took, to probe from
+                double next = !paced() ? learned
+                        : learned < rate ? Math.max(learned, rate / 4) : rate * (1 - share / 2);
+                rate = Math.max(1, next);
                 if (bucket == null) bucket = new TokenBucket(rate, clock);
             } else {
                 rate = Math.max(1, rate * (1 - share / 2));
@@ -404,18 +409,22 @@ final class Capacity {
 
         private void note(double units) {
             long now = clock.nanos();
-            if (firstAccepted < 0) firstAccepted = now;
             window.addLast(new double[] {now, units});
             while (now - (long) window.peekFirst()[0] > WINDOW_NANOS) window.removeFirst();
         }
 
-        /** Units accepted per second over the last WINDOW (or since the first landed, at least a second of it). */
+        /**
+         * Units accepted per second over the last WINDOW: what landed after its first entry, over the time since it
+         * (the first entry's units landed before that time); one entry alone counts as a second's worth.
+         */
         private double acceptedPerSecond(long now) {
             while (!window.isEmpty() && now - (long) window.peekFirst()[0] > WINDOW_NANOS) window.removeFirst();
+            if (window.isEmpty()) return 0;
             double units = 0;
             for (double[] w : window) units += w[1];
-            long span = firstAccepted < 0 ? 0 : Math.min(WINDOW_NANOS, now - firstAccepted);
-            return units / Math.max(1.0, span / 1e9);
+            double[] first = window.peekFirst();
+            double span = (now - (long) first[0]) / 1e9;
+            return window.size() == 1 || span < 1 ? units / Math.max(1, span) : (units - first[1]) / span;
         }
 
         /** Units in store now (negative: in debt); for tests and reports. */

@@ -48,6 +48,8 @@ final class TableScan {
     }
 
     static final int MAX_PAGE = 1000;
+    /** What the smallest page costs: half a read unit (one started 4 KB, eventually consistent). */
+    static final double MIN_PAGE_UNITS = 0.5;
     /** A paced segment that the table refuses for this long without a page gives up (the throttling is thrown). */
     static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -59,6 +61,7 @@ final class TableScan {
     private final AtomicLong items = new AtomicLong();
     private final DoubleAdder consumed = new DoubleAdder();
     private final LongAdder scanned = new LongAdder();
+    private final LongAdder pages = new LongAdder();
     private final AtomicLong refusedReads = new AtomicLong();
     private long bytesPerItem = 1024;
     private volatile boolean stop;
@@ -170,6 +173,7 @@ final class TableScan {
                         : Capacity.readUnits(response.items(), Boolean.TRUE.equals(request.consistentRead()));
                 consumed.add(units);
                 scanned.add(response.scannedCount() != null ? response.scannedCount() : response.items().size());
+                pages.increment();
                 pacer.charge(units - reserved);
                 pacer.accepted(units);
             }
@@ -190,15 +194,18 @@ final class TableScan {
         Integer size = request.limit();
         if (limit != null) size = (int) Math.min(MAX_PAGE, Math.max(1, limit - items.get()));
         if (pacer == null || !pacer.paced()) return size;
-        double budget = pacer.rate() / segments;
+        double budget = Math.max(MIN_PAGE_UNITS, pacer.rate() / segments);
         int fits = (int) Math.max(1, Math.min(MAX_PAGE, budget / unitsPerItem()));
         return size == null ? fits : Math.min(size, fits);
     }
 
-    /** Read units per item evaluated: as read so far, or from the hint before the first page. */
+    /**
+     * Read units per item evaluated: as read so far, less the rounding of each page (a quarter unit on average; else
+     * small pages, rounded up to half a unit, would look dear and shrink the next ones), or from the hint before.
+     */
     private double unitsPerItem() {
         long n = scanned.sum();
-        if (n > 0) return Math.max(consumed.sum() / n, 1e-3);
+        if (n > 0) return Math.max((consumed.sum() - 0.25 * pages.sum()) / n, 1e-3);
         boolean consistent = Boolean.TRUE.equals(request.consistentRead());
         return bytesPerItem / (double) Capacity.READ_UNIT_BYTES / (consistent ? 1 : 2);
     }
@@ -206,7 +213,7 @@ final class TableScan {
     /** What a page of `size` items likely costs (DynamoDB's minimum: half a unit). */
     private double pageUnits(Integer size) {
         double perItem = unitsPerItem();
-        return Math.max(0.5, (size == null ? MAX_PAGE : size) * perItem);
+        return Math.max(MIN_PAGE_UNITS, (size == null ? MAX_PAGE : size) * perItem);
     }
 
     /** The page's items, cut to what is left of the limit; the limit reached stops the scan. */
