@@ -296,7 +296,7 @@ final class Capacity {
      * the units a second the table accepted over the last WINDOW (what it takes now: a hot partition's limit); a
      * refusal then brings it back to 90% of what the table accepted (not below a quarter of the rate: a window of
      * waits says little; cut as above when it took all that was sent), and accepted units probe upward slowly
-     * (PROBE: 0.5% of the rate a second, at least MIN_PROBE units).
+     * (PROBE: 2% of the rate a second, at least MIN_PROBE units).
      *
      * Writes: chargeWrite(units) before sending, then wait what it returns. Reads: the same with an estimate of the
      * page, then charge(consumed - estimate) after (DynamoDB charges a read after; reserving first keeps parallel
@@ -305,8 +305,8 @@ final class Capacity {
     static final class Pacer {
         static final double SLACK = 0.95;
         static final double INCREASE = 0.05;
-        static final double PROBE = 0.005;
-        static final double MIN_PROBE = 0.2;
+        static final double PROBE = 0.02;
+        static final double MIN_PROBE = 0.5;
         static final double MARGIN = 0.9;
         static final long CUT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
         static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(3);
@@ -374,7 +374,7 @@ final class Capacity {
             if (b != null) b.charge(units);
         }
 
-        /** `units` the table accepted: additive increase, 5% of the ceiling (learned: 0.5% of the rate) a second. */
+        /** `units` the table accepted: additive increase, 5% of the ceiling (learned: 2% of the rate) a second. */
         synchronized void accepted(double units) {
             if (units <= 0) return;
             if (learning) note(units);
