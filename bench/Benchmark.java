@@ -37,7 +37,8 @@ class Benchmark implements Callable<Integer> {
     /** The sections, in the order they run and report. */
     static List<Section> sections() {
         return List.of(new ScriptsBench(), new PathsBench(), new BulkBench(), new CapacityBench(), new ScaleBench(),
-                new ExportBench(), new StreamBench(), new FirstRunBench(), new SharingBench());
+                new ExportBench(), new StreamBench(), new FirstRunBench(), new MaskBench(),
+                new SharingBench());
     }
 
     @Option(names = "--repo", required = true, description = "The repository (bench/run passes it).")
@@ -107,7 +108,7 @@ class Benchmark implements Callable<Integer> {
             bulkRuns = 1;
             conversations = 4;
             messages = 48;
-            scale = 10_000;
+            scale = 2_000; // a smoke run of each section: BenchmarkTest runs it in the suite
             sections.forEach(Section::tiny);
         }
         runner = new Runner(repo);

@@ -1,9 +1,9 @@
 // Shared helper for the bin/ddb scripts: running a command (errors, exit codes, `prod`), connection and client,
 // retries and output basics. It travels with any copied script, with lib/Prod.java (what real AWS takes) beside it:
 // keep both in ../../lib/ relative to bin/ddb/*. What one family needs is in its family file (lib/Patterns.java,
-// Capacity.java, BatchWriter.java, TableScan.java, ItemJson.java), what one script needs is in that script
+// Capacity.java, BatchWriter.java, TableScan.java, ItemJson.java, Text.java), what one script needs is in that script
 // (docs/architecture.md). It is a little over its 400-line guide: what is left serves every script or more than one
-// family (progress, preview, Ctrl-C notes), and no line is packed to save space.
+// family (progress, Ctrl-C notes), and no line is packed to save space.
 // The AWS SDK BOM pins every SDK module; url-connection is the lightest HTTP client it offers.
 //DEPS software.amazon.awssdk:bom:2.57.8@pom
 //DEPS software.amazon.awssdk:dynamodb
@@ -350,7 +350,7 @@ final class Ddb {
         return v == null || v.isBlank() ? null : v;
     }
 
-    // ---- Output: JSON, progress, Ctrl-C notes, previews -------------------------------------------------------------
+    // ---- Output: JSON, progress, Ctrl-C notes ---------------------------------------------------------------------
 
     /** JSON in and out as plain maps, lists, strings, numbers (jackson-jr), duplicate keys refused; items: ItemJson. */
     static final class Json {
@@ -395,6 +395,13 @@ final class Ddb {
         }
     }
 
+    /** A closing line's capacity: what DynamoDB said it consumed (ReturnConsumedCapacity TOTAL, summed over pages). */
+    static String consumed(Double units, String kind) {
+        if (units == null) return "no consumed capacity reported";
+        var rounded = java.math.BigDecimal.valueOf(units).setScale(2, java.math.RoundingMode.HALF_UP);
+        return rounded.stripTrailingZeros().toPlainString() + " " + kind + " capacity units consumed";
+    }
+
     /** A progress bar on stderr (total -1: unknown); null with no terminal, with NO_COLOR, or for small work. */
     static ProgressBar progress(String task, long total) {
         if (System.console() == null || env("NO_COLOR") != null || (total >= 0 && total < 1_000)) return null;
@@ -422,11 +429,5 @@ final class Ddb {
             } catch (IllegalStateException shuttingDown) { // Ctrl-C came first: the hook is saying its note
             }
         }
-    }
-
-    /** One line of at most `width` characters: white space folded, an ellipsis where it was cut. */
-    static String preview(String text, int width) {
-        String flat = text.replaceAll("\\s+", " ").strip();
-        return width < 2 ? "" : flat.length() <= width ? flat : flat.substring(0, width - 1) + "\u2026";
     }
 }

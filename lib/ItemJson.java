@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.*;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
+import picocli.CommandLine.Model.CommandSpec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.SdkPojo;
 import software.amazon.awssdk.core.util.SdkAutoConstructList;
@@ -115,6 +116,18 @@ final class ItemJson {
         return out.toString();
     }
 
+    /**
+     * --explain: the request a script would send, as the input `aws dynamodb OPERATION --cli-input-json` takes (the
+     * API's member names, typed values) on stdout, and on stderr the AWS CLI command that sends it; nothing is sent.
+     */
+    static int explain(CommandSpec spec, Ddb.Connection conn, SdkPojo request, String operation, String cliOptions) {
+        spec.commandLine().getOut().println(pretty(request, true));
+        spec.commandLine().getErr().println(spec.name() + ": not sent (--explain). The AWS CLI sends it with: "
+                + "aws dynamodb " + operation + " --cli-input-json file://request.json" + cliOptions
+                + (conn.endpoint() != null ? " --endpoint-url " + conn.endpoint() : "") + " --region " + conn.region());
+        return 0;
+    }
+
     private static void writeResponse(JsonGenerator g, Object value, boolean typed) throws IOException {
         if (value instanceof AttributeValue v) {
             writeValue(g, v, typed);
@@ -179,6 +192,10 @@ final class ItemJson {
         long line;
         String error;
         Map<String, AttributeValue> next;
+        /** Opens each name but -: a file; lib/S3Files.java's reader opens s3:// objects as well. */
+        Source source = name -> Files.newInputStream(Path.of(name));
+
+        interface Source { InputStream open(String name) throws IOException; }
 
         Reader(List<String> files, Function<Map<String, AttributeValue>, String> check) {
             this.files = new ArrayDeque<>(files);
@@ -235,7 +252,7 @@ final class ItemJson {
             file = name.equals("-") ? "stdin" : name;
             line = 0;
             reader = null;
-            InputStream raw = name.equals("-") ? System.in : Files.newInputStream(Path.of(name));
+            InputStream raw = name.equals("-") ? System.in : source.open(name);
             InputStream in = new BufferedInputStream(raw, 1 << 16);
             in.mark(2);
             boolean gzipped = in.read() == 0x1f && in.read() == 0x8b;

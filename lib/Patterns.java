@@ -1,5 +1,5 @@
 // The access patterns' family file: the item model the app reads (keys, attribute names, the index and its query, the
-// item builders, timestamps), seeds/users.json, uuids and dates, time ranges, the paged query, and layout. Pulled in
+// item builders, timestamps), seeds/users.json, uuids and dates, time ranges, the paged query, local times. Pulled in
 // with //SOURCES next to lib/Ddb.java (whose dependencies it uses) by bin/ddb/patterns/*, seed, schema-load and
 // messaging-stream.
 
@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
-import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -265,18 +264,6 @@ final class Patterns {
                 : ConsumedCapacity.builder().tableName(request.tableName()).capacityUnits(capacity).build();
         return QueryResponse.builder().items(items).count(items.size()).scannedCount(scanned)
                 .lastEvaluatedKey(startKey).consumedCapacity(consumed).build();
-    }
-
-    /** $COLUMNS, else the terminal's width (JLine) when there is a terminal, else 120. */
-    static int terminalWidth() {
-        String columns = Ddb.env("COLUMNS");
-        if (columns != null && columns.matches("\\d+")) return Integer.parseInt(columns);
-        if (System.console() == null) return 120;
-        try (var terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
-            return terminal.getWidth() > 0 ? terminal.getWidth() : 120;
-        } catch (IOException | RuntimeException e) {
-            return 120; // no usable terminal size
-        }
     }
 
     /** A stored timestamp in the reader's time zone, e.g. 2026-11-24 04:15 AM. */

@@ -46,9 +46,9 @@ final class Prod {
             "api.cloud-aws.adc-e.uk", "api.aws.hci.ic.gov").replace(".", "\\.") + ")\\.?$", Pattern.CASE_INSENSITIVE);
     /** DynamoDB Local's tables (region ddblocal) and LocalStack's (its test account); any other is a real account's. */
     static final Pattern LOCAL_ARN = Pattern.compile("^arn:[^:]*:dynamodb:(ddblocal:|[^:]*:000000000000:)");
-    /** Calls that change nothing already there (CreateTable makes a new table): they need no confirmation. */
+    /** Calls that change nothing already there (CreateTable makes a new table; S3's Head*): no confirmation. */
     static final Pattern READS =
-            Pattern.compile("Describe|List|Get|Query|Scan|BatchGet|TransactGet|Export|CreateTable");
+            Pattern.compile("Describe|List|Get|Head|Query|Scan|BatchGet|TransactGet|Export|CreateTable");
 
     static boolean awsHost(URI endpoint) { return endpoint != null && AWS_HOST.matcher(endpoint.getHost()).find(); }
 

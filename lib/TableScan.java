@@ -97,7 +97,7 @@ final class TableScan {
     /** Items handed out so far. */
     long items() { return items.get(); }
 
-    /** Read units consumed so far, as DynamoDB counted them (only when paced: the pages ask for it then). */
+    /** Read units consumed so far, as DynamoDB counted them (paced, or the request asked: ReturnConsumedCapacity). */
     double consumed() { return consumed.sum(); }
 
     /** Asks every segment to stop after the page at hand. */
@@ -176,6 +176,8 @@ final class TableScan {
                 pages.increment();
                 pacer.charge(units - reserved);
                 pacer.accepted(units);
+            } else if (response.consumedCapacity() != null && response.consumedCapacity().capacityUnits() != null) {
+                consumed.add(response.consumedCapacity().capacityUnits()); // the request asked for it: summed as said
             }
             List<Map<String, AttributeValue>> claimed = claim(response.items());
             if (!claimed.isEmpty() && !consumer.accept(claimed)) stop = true;

@@ -62,7 +62,7 @@ final class StreamBench implements Section {
     @Override
     public void tiny() {
         runs = 1;
-        bursts = List.of(new Burst(100, 5, true), new Burst(500, 50, false));
+        bursts = List.of(new Burst(100, 5, true), new Burst(200, 20, false));
     }
 
     @Override

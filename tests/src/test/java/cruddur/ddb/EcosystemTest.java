@@ -51,7 +51,7 @@ class EcosystemTest {
         try (var files = Files.walk(Cli.REPO.resolve("bin/ddb"))) {
             scripts = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("create-message", "create-message-group", "drop", "export", "get-conversation", "import", "list-conversations",
+        assertEquals(List.of("create-message", "create-message-group", "doctor", "drop", "export", "get-conversation", "import", "list-conversations",
                 "list-tables", "local", "messaging-stream", "scan", "schema-load", "seed"), scripts);
         // `jbang export` is JBang's own command and `export` a shell builtin (`import` is ImageMagick's): those two get -table.
         List<String> scriptOfAlias = names.stream().map(n -> n.equals("export-table") || n.equals("import-table") ? n.replace("-table", "") : n).toList();
@@ -77,7 +77,8 @@ class EcosystemTest {
 
     @Test
     void anEditedCatalogScriptOrHelperIsSeenOnTheNextAliasRun() throws Exception {
-        Path tree = LauncherTest.copyOf("jbang-catalog.json", "bin/ddb/list-tables", "bin/ddb/scan", "lib/Ddb.java");
+        Path tree = LauncherTest.copyOf("jbang-catalog.json", "bin/ddb/list-tables", "bin/ddb/scan", "lib/Ddb.java",
+                "lib/TableScan.java", "lib/Capacity.java", "lib/ItemJson.java", "lib/Text.java");
         Path catalog = tree.resolve("jbang-catalog.json");
         Path elsewhere = Files.createTempDirectory("elsewhere");
         // In the tree (the nearest catalog) and from elsewhere (alias@catalog); several runs: the fast path learns.
@@ -129,9 +130,12 @@ class EcosystemTest {
     @Test
     void copiedScriptsRunWithJustTheHelperBesideThem() throws Exception {
         Path other = Files.createTempDirectory("other-repo");
-        // seed, which loads items, also takes the paced batch writer; seed and the patterns take the patterns' family file.
+        // Each script with the family files its //SOURCES lines name (docs/architecture.md: the copying rule): seed takes
+        // the paced batch writer and the capacity file; scan the table scan, the capacity file and the item JSON; seed
+        // and the patterns the patterns' family file.
         for (String file : List.of("bin/ddb/scan", "bin/ddb/seed", "bin/ddb/patterns/get-conversation", "lib/Ddb.java",
-                "lib/Prod.java", "lib/BatchWriter.java", "lib/Patterns.java")) {
+                "lib/Prod.java", "lib/BatchWriter.java", "lib/Patterns.java", "lib/Capacity.java", "lib/TableScan.java",
+                "lib/ItemJson.java", "lib/Text.java")) {
             Files.createDirectories(other.resolve(file).getParent());
             Files.copy(Cli.REPO.resolve(file), other.resolve(file), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
@@ -174,7 +178,7 @@ class EcosystemTest {
         // Every script under bin/ddb, found on disk (a new one is covered at once): completed by its installed name
         // (ddb-NAME) and its path, down to its --help.
         List<Path> scripts = HeaderTest.scripts();
-        assertEquals(13, scripts.size(), "the scripts today: " + scripts);
+        assertEquals(14, scripts.size(), "the scripts today: " + scripts);
         StringBuilder help = new StringBuilder("source " + file + " 2>/dev/null; ");
         for (Path script : scripts) {
             String name = script.getFileName().toString(), command = "ddb-" + name;

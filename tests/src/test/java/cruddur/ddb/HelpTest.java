@@ -27,7 +27,7 @@ class HelpTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"local", "schema-load", "drop", "list-tables", "seed", "scan", "export", "import",
             "patterns/list-conversations", "patterns/get-conversation", "patterns/create-message-group", "patterns/create-message",
-            "messaging-stream"})
+            "messaging-stream", "doctor", "mask", "diff"})
     void helpIsTheReviewedSnapshot(String script) throws IOException {
         var r = Cli.script(script, "--help").run();
         assertEquals(0, r.exit(), r::toString);

@@ -86,8 +86,10 @@ class LauncherTest {
     @Test
     void ctrlCStopsTheRunThatTrainsTheClassArchive() throws Exception {
         // A fresh copy has a fresh key: its first fast run is the training run, a child of the launcher.
-        Path tree = copyOf("bin/ddb/seed", "lib/Ddb.java", "lib/BatchWriter.java", "lib/Patterns.java");
-        assertEquals(0, Cli.executable(tree.resolve("bin/ddb/seed"), "--help").run().exit()); // compiles, does not train
+        Path tree = copyOf("bin/ddb/seed", "lib/Ddb.java", "lib/BatchWriter.java", "lib/Patterns.java",
+                "lib/Capacity.java");
+        var help = Cli.executable(tree.resolve("bin/ddb/seed"), "--help").run(); // compiles, does not train
+        assertEquals(0, help.exit(), help::toString);
         String table = Tables.fresh("train-sigint");
         Process p = new ProcessBuilder(tree.resolve("bin/ddb/seed").toString(), "--table", table, "--synthetic", "--users", "20",
                 "--conversations", "300", "--messages", "98", "--threads", "1", "--endpoint-url", LocalDynamo.endpoint())

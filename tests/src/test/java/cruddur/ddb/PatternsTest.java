@@ -73,9 +73,11 @@ class PatternsTest {
         var plain = Cli.local("patterns/list-conversations", "--table", table, "-o", "json").run();
         assertEquals(0, typed.exit(), typed::toString);
         assertEquals(0, plain.exit(), plain::toString);
-        assertEquals("", typed.err(), "no note for the new name: " + typed);
+        String closing = "Read 2 conversations of user " + ANDREW + ": 0.5 read capacity units consumed";
+        assertEquals(closing, typed.err(), "no note for the new name, the closing line only: " + typed);
         assertEquals("list-conversations: note: -o json now prints the items in plain JSON; -o dynamodb-json prints "
-                + "them in DynamoDB JSON, as -o json did before.", plain.err(), "one line for one release: " + plain);
+                + "them in DynamoDB JSON, as -o json did before.\n" + closing, plain.err(), "one line for one release: "
+                + plain);
         JsonNode t = JSON.readTree(typed.out()), p = JSON.readTree(plain.out());
         assertEquals(t.get("Count"), p.get("Count"));
         assertEquals(t.get("ConsumedCapacity"), p.get("ConsumedCapacity"));
@@ -216,7 +218,10 @@ class PatternsTest {
         var r = Cli.local("patterns/get-conversation", "00000000-0000-4000-8000-00000000abcd", "--table", table).run();
         assertEquals(0, r.exit(), r::toString);
         assertEquals("", r.out());
-        assertEquals("No messages in conversation 00000000-0000-4000-8000-00000000abcd.", r.err());
+        List<String> err = r.err().lines().toList();
+        assertEquals("No messages in conversation 00000000-0000-4000-8000-00000000abcd.", err.get(0), r::toString);
+        assertTrue(err.get(1).matches("Read 0 messages of conversation .*: [0-9.]+ read capacity units consumed"),
+                "the closing line states the capacity: " + r);
     }
 
     @Test

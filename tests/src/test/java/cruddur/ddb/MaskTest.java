@@ -1,0 +1,241 @@
+package cruddur.ddb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * export --mask and mask: nothing personal left, the same key masks the same way, and the masked copy still works
+ * (counts, times, group items pointing at each other, the access patterns by masked handle).
+ */
+class MaskTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static String table;
+    static Path dir, seeds, keyFile, masked;
+    /** Every personal value of the data set: uuids, handles, display names, message texts. */
+    static final Set<String> personal = new HashSet<>();
+
+    /** seeds/ plus two more users and a conversation of theirs, seeded into a fresh table, exported masked once. */
+    @BeforeAll
+    static void seededAndMasked() throws Exception {
+        dir = Files.createTempDirectory("mask");
+        seeds = dir.resolve("seeds");
+        Files.createDirectories(seeds.resolve("conversations"));
+        ArrayNode users = (ArrayNode) JSON.readTree(Cli.REPO.resolve("seeds/users.json").toFile());
+        users.addObject().put("uuid", "0f0e0d0c-1b2a-4c3d-8e4f-5a6b7c8d9e01").put("handle", "gkartagena")
+                .put("display_name", "Garibaldi Kartagena");
+        users.addObject().put("uuid", "9a8b7c6d-5e4f-4a3b-9c2d-1e0f2a3b4c02").put("handle", "ivanova")
+                .put("display_name", "Susan Ivanova");
+        Files.writeString(seeds.resolve("users.json"), users.toString());
+        try (Stream<Path> files = Files.list(Cli.REPO.resolve("seeds/conversations"))) {
+            for (Path f : files.toList()) Files.copy(f, seeds.resolve("conversations").resolve(f.getFileName()));
+        }
+        ObjectNode extra = JSON.createObjectNode().put("message_group_uuid", "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f903");
+        extra.putArray("participants").add("gkartagena").add("ivanova");
+        ArrayNode messages = extra.putArray("messages");
+        for (int i = 0; i < 7; i++) {
+            messages.addObject().put("from", i % 2 == 0 ? "gkartagena" : "ivanova")
+                    .put("text", "Message " + i + " from the station: Ivanova is God, says Garibaldi Kartagena.");
+        }
+        Files.writeString(seeds.resolve("conversations/gkartagena-ivanova.json"), extra.toString());
+        for (JsonNode u : users) {
+            personal.add(u.get("uuid").asText());
+            personal.add(u.get("handle").asText());
+            personal.add(u.get("display_name").asText());
+        }
+        try (Stream<Path> files = Files.list(seeds.resolve("conversations"))) {
+            for (Path f : files.toList()) JSON.readTree(f.toFile()).get("messages")
+                    .forEach(m -> personal.add(m.get("text").asText()));
+        }
+        table = Tables.fresh("mask");
+        var seed = Cli.local("seed", "--table", table, "--seeds", seeds.toString()).run();
+        assertEquals(0, seed.exit(), seed::toString);
+        keyFile = dir.resolve("key");
+        Files.writeString(keyFile, "a secret of the team\n");
+        masked = dir.resolve("masked.json.gz");
+        var r = Cli.local("export", "--table", table, "--mask", "--mask-key-file", keyFile.toString(),
+                "--users-out", seeds.resolveSibling("users.json").toString(), "--file", masked.toString()).run();
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.err().contains("Masked 66 items; 5 masked users"), r::toString);
+    }
+
+    static List<String> sortedLines(Path file) throws Exception {
+        List<String> lines = new ArrayList<>(ExportImportTest.lines(file));
+        lines.sort(null);
+        return lines;
+    }
+
+    @Test
+    void nothingPersonalIsLeftInTheMaskedFileOrTheUsersFile() throws Exception {
+        String all = String.join("\n", ExportImportTest.lines(masked)).toLowerCase()
+                + Files.readString(dir.resolve("users.json")).toLowerCase();
+        assertEquals(66, ExportImportTest.lines(masked).size());
+        for (String value : personal) assertFalse(all.contains(value.toLowerCase()), "left in the masked data: " + value);
+        // what names nobody stays: the conversations' uuids
+        assertTrue(all.contains("2b3c4d5e-6f70-4182-93a4-b5c6d7e8f903"));
+    }
+
+    @Test
+    void theSameKeyMasksTheSameWayAnotherKeyAnotherWay() throws Exception {
+        Path again = dir.resolve("again.json"), other = dir.resolve("other.json");
+        var same = Cli.local("export", "--table", table, "--mask", "--file", again.toString(), "--segments", "2")
+                .env("CRUDDUR_MASK_KEY", "a secret of the team").run();
+        assertEquals(0, same.exit(), same::toString);
+        assertEquals(sortedLines(masked), sortedLines(again));
+        var otherKey = Cli.local("export", "--table", table, "--mask", "--file", other.toString())
+                .env("CRUDDUR_MASK_KEY", "another secret").run();
+        assertEquals(0, otherKey.exit(), otherKey::toString);
+        List<String> a = sortedLines(masked), b = sortedLines(other);
+        assertEquals(a.size(), b.size());
+        assertTrue(b.stream().noneMatch(new HashSet<>(a)::contains), "another key, yet some lines are the same");
+        var random = Cli.local("export", "--table", table, "--mask", "--file", dir.resolve("r.json").toString())
+                .unsetEnv("CRUDDUR_MASK_KEY").run();
+        assertEquals(0, random.exit(), random::toString);
+        assertTrue(random.err().contains("masking with a random key for this run"), random::toString);
+    }
+
+    @Test
+    void theMaskedCopyStillWorks() throws Exception {
+        String copy = LocalDynamo.uniqueTable("masked-copy");
+        var imp = Cli.local("import", "--table", copy, "--create", masked.toString()).run();
+        assertEquals(0, imp.exit(), imp::toString);
+        var ddb = LocalDynamo.client();
+        var original = LocalDynamo.scanAll(ddb, table);
+        var copied = LocalDynamo.scanAll(ddb, copy);
+        assertEquals(original.size(), copied.size());
+        // every conversation keeps its messages' count and times
+        assertEquals(messageTimes(original), messageTimes(copied));
+        // the two group items of a conversation point at each other
+        Map<String, List<Map<String, AttributeValue>>> groups = new HashMap<>();
+        for (var item : copied) {
+            if (item.get("pk").s().startsWith("GRP#")) {
+                groups.computeIfAbsent(item.get("message_group_uuid").s(), g -> new ArrayList<>()).add(item);
+            }
+        }
+        assertEquals(3, groups.size());
+        for (var pair : groups.values()) {
+            assertEquals(2, pair.size());
+            assertEquals(pair.get(0).get("pk").s(), "GRP#" + pair.get(1).get("user_uuid").s());
+            assertEquals(pair.get(1).get("pk").s(), "GRP#" + pair.get(0).get("user_uuid").s());
+        }
+        // the patterns by masked handle: the same shape as the original's by the real handle
+        JsonNode users = JSON.readTree(dir.resolve("users.json").toFile()), realUsers = JSON.readTree(
+                seeds.resolve("users.json").toFile());
+        assertEquals(realUsers.size(), users.size());
+        List<Integer> counts = new ArrayList<>(), realCounts = new ArrayList<>();
+        Set<String> groupsSeen = new HashSet<>();
+        JsonNode someConversation = null;
+        for (JsonNode u : users) {
+            JsonNode mine = listConversations(copy, u.get("handle").asText(), dir);
+            counts.add(mine.get("Count").asInt());
+            for (JsonNode conversation : mine.get("Items")) {
+                someConversation = conversation;
+                String group = conversation.get("message_group_uuid").asText();
+                if (!groupsSeen.add(group)) continue;
+                JsonNode masked = getConversation(copy, group), real = getConversation(table, group);
+                assertEquals(real.get("Count"), masked.get("Count"));
+                assertEquals(fieldNames(real.get("Items").get(0)), fieldNames(masked.get("Items").get(0)));
+            }
+        }
+        assertEquals(groups.keySet(), groupsSeen);
+        JsonNode theirs = listConversations(table, "andrewbrown", seeds);
+        assertEquals(fieldNames(theirs.get("Items").get(0)), fieldNames(someConversation));
+        // as many conversations per user as the original's GRP# partitions hold
+        Map<String, Integer> perOwner = new TreeMap<>();
+        for (var item : original) {
+            if (item.get("pk").s().startsWith("GRP#")) perOwner.merge(item.get("pk").s(), 1, Integer::sum);
+        }
+        realCounts.addAll(perOwner.values());
+        counts.sort(null);
+        realCounts.sort(null);
+        assertEquals(realCounts, counts);
+    }
+
+    static Map<String, List<String>> messageTimes(List<Map<String, AttributeValue>> items) {
+        Map<String, List<String>> times = new TreeMap<>();
+        for (var item : items) {
+            if (item.get("pk").s().startsWith("MSG#")) {
+                times.computeIfAbsent(item.get("pk").s(), p -> new ArrayList<>()).add(item.get("sk").s());
+            }
+        }
+        times.values().forEach(l -> l.sort(null));
+        return times;
+    }
+
+    static List<String> fieldNames(JsonNode item) {
+        List<String> names = new ArrayList<>();
+        item.fieldNames().forEachRemaining(names::add);
+        names.sort(null);
+        return names;
+    }
+
+    static JsonNode listConversations(String table, String handle, Path seedsDir) throws Exception {
+        var r = Cli.local("patterns/list-conversations", handle, "--seeds", seedsDir.toString(), "--table", table,
+                "--since", "2000-01-01", "-o", "json").run();
+        assertEquals(0, r.exit(), r::toString);
+        return JSON.readTree(r.out());
+    }
+
+    static JsonNode getConversation(String table, String group) throws Exception {
+        var r = Cli.local("patterns/get-conversation", group, "--table", table, "--all", "--since", "2000-01-01",
+                "-o", "json").run();
+        assertEquals(0, r.exit(), r::toString);
+        return JSON.readTree(r.out());
+    }
+
+    /** mask on an export file someone already has: the same key, the same lines as export --mask. */
+    @Test
+    void theMaskScriptMasksAFileAsExportDoesAndStopsAtABadLine() throws Exception {
+        Path plain = dir.resolve("plain.json.gz"), out = dir.resolve("mask-script.json");
+        var export = Cli.local("export", "--table", table, "--file", plain.toString()).run();
+        assertEquals(0, export.exit(), export::toString);
+        var r = Cli.script("mask", plain.toString(), "--file", out.toString()).env("CRUDDUR_MASK_KEY",
+                "a secret of the team").run();
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(sortedLines(masked), sortedLines(out));
+        Path bad = dir.resolve("bad-line.json"), notWritten = dir.resolve("bad-out.json");
+        Files.writeString(bad, ExportImportTest.lines(plain).get(0) + "\n{\"Item\": nope}\n");
+        var badLine = Cli.script("mask", bad.toString(), "--file", notWritten.toString(), "--mask-key-file",
+                keyFile.toString()).run();
+        assertEquals(1, badLine.exit(), badLine::toString);
+        assertTrue(badLine.err().startsWith("mask: " + bad + ":2: malformed JSON"), badLine::toString);
+        assertFalse(Files.exists(notWritten));
+    }
+
+    @Test
+    void badMaskOptionsSayOneThingAndWriteNothing() throws Exception {
+        Path out = dir.resolve("bad.json"), users = dir.resolve("bad-users.json");
+        var noKey = Cli.local("export", "--table", table, "--mask", "--mask-key-file", dir.resolve("nokey").toString(),
+                "--users-out", users.toString(), "--file", out.toString()).run();
+        assertEquals(2, noKey.exit(), noKey::toString);
+        assertEquals("export: --mask-key-file: cannot read " + dir.resolve("nokey") + " (no such file)",
+                noKey.err().lines().findFirst().orElse(""));
+        var noMask = Cli.local("export", "--table", table, "--users-out", users.toString(), "--file", out.toString())
+                .run();
+        assertEquals(2, noMask.exit(), noMask::toString);
+        assertEquals("export: --users-out needs --mask", noMask.err().lines().findFirst().orElse(""));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("bad")).toList());
+        }
+        assertNotEquals("", noMask.err());
+    }
+}
