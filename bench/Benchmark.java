@@ -37,7 +37,8 @@ class Benchmark implements Callable<Integer> {
     /** The sections, in the order they run and report. */
     static List<Section> sections() {
         return List.of(new ScriptsBench(), new PathsBench(), new BulkBench(), new CapacityBench(), new ScaleBench(),
-                new ExportBench(), new StreamBench(), new FirstRunBench(), new MaskBench());
+                new ExportBench(), new StreamBench(), new FirstRunBench(), new MaskBench(),
+                new SharingBench());
     }
 
     @Option(names = "--repo", required = true, description = "The repository (bench/run passes it).")

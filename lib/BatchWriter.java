@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -34,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * BatchWriteItem for any number of writes, paced to the table's capacity, in constant memory: requests are
  * pulled from an iterator as they are sent, at most `threads` calls in flight.
  *
- * Retries have one owner each. The client (RETRIES_BUT_THROTTLING) retries a call that failed in transit or
+ * Retries have one owner each. The client (Capacity.RETRIES_BUT_THROTTLING) retries a call that failed in transit or
  * with a 5xx. This writer owns capacity: items DynamoDB leaves unprocessed and calls refused as throttled go
  * back to the front of the queue and are sent again after a full-jitter backoff (the SDK's own strategy),
  * however long it takes, as long as the table keeps taking some writes. Only a whole `giveUpAfter` without a
@@ -43,18 +42,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * Pacing is the pacer's (lib/Capacity.java): every call is charged its write units before it is sent and waits
  * what the pacer says; what lands and what is refused tell the pacer how the table copes. Batches hold about one
  * second of writes at the pacer's rate, so a 5 WCU table gets 5 items a second in one call instead of 25 items and
- * 20 refusals. Unpaced (an on-demand table, DynamoDB Local), batches are full and the resend backoff alone answers
- * a refusal: an on-demand table's throttling is short-lived (it doubles its capacity as traffic grows).
+ * 20 refusals. Unpaced (DynamoDB Local, or a table that announces nothing and has refused nothing yet), batches are
+ * full. A table that announces no capacity may still refuse for long (a hot partition's 1,000 WCU does not scale):
+ * its first refusal makes the pacer learn the rate it accepts (Capacity.Pacer), and batches follow that rate.
  */
 final class BatchWriter {
     static final int MAX_BATCH = 25;
-    static final BackoffStrategy RESEND_BACKOFF =
-            BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5));
-    /**
-     * The client's retries for this writer: the helper's one strategy, minus throttling, which this writer must see at
-     * once to slow down, and resends itself. Calls that fail in transit or with a 5xx are still the client's.
-     */
-    static final RetryStrategy RETRIES_BUT_THROTTLING = Ddb.retries(e -> Ddb.isTransient(e) && !Ddb.isThrottling(e));
+    /** Throttling is this writer's own (Capacity.RETRIES_BUT_THROTTLING): it resends after this backoff. */
+    static final BackoffStrategy RESEND_BACKOFF = Capacity.RESEND_BACKOFF;
 
     final DynamoDbClient ddb;
     final String table;
@@ -212,7 +207,7 @@ final class BatchWriter {
         written.addAndGet(landed);
         if (bar != null) bar.stepBy(landed);
         refusalsInARow = 0; // the backoff is for a table that takes nothing; partial progress is paced instead
-        if (pacer.paced()) pacer.accepted(units(batch) * landed / batch.size());
+        pacer.accepted(units(batch) * landed / batch.size()); // a learning pacer counts them even before it paces
     }
 
     private synchronized void refused(List<WriteRequest> left, double share, String why) {
@@ -266,9 +261,13 @@ final class BatchWriter {
         @Spec(Spec.Target.MIXEE) CommandSpec spec;
 
         @Option(names = "--max-wcu", paramLabel = "N",
-                description = "Write at most N write units per second (default: the table's provisioned WCU; "
-                        + "unpaced on demand).")
+                description = "Write at most N write units per second (default: the share of the table's WCU or "
+                        + "on-demand maximum; where none is announced, what the table accepts).")
         Integer maxWcu;
+        @Option(names = "--share", paramLabel = "PERCENT",
+                description = "Take at most PERCENT of the table's announced capacity (default: "
+                        + Capacity.PROD_SHARE_PERCENT + " in prod, leaving the rest to the app; 100 elsewhere).")
+        Integer share;
         @Option(names = "--give-up-after", paramLabel = "SECONDS", defaultValue = "60",
                 description = "Stop when no item has landed for this long (throttling that lets some through never "
                         + "stops a run).")
@@ -286,26 +285,35 @@ final class BatchWriter {
         /** Each option at least 1, or a usage error. */
         void check() {
             for (var n : List.of(Map.entry("--threads", threads), Map.entry("--give-up-after", giveUpAfter),
-                    Map.entry("--max-wcu", maxWcu == null ? 1 : maxWcu))) {
+                    Map.entry("--max-wcu", maxWcu == null ? 1 : maxWcu),
+                    Map.entry("--share", share == null ? 1 : share))) {
                 if (n.getValue() < 1) {
                     throw new ParameterException(spec.commandLine(), n.getKey() + " must be at least 1");
                 }
             }
+            if (share != null && share > 100) {
+                throw new ParameterException(spec.commandLine(), "--share must be a percentage from 1 to 100");
+            }
         }
 
-        /** The write units a second to pace to on `table`: its ceiling, capped by --max-wcu. */
-        double ceiling(TableDescription table) {
-            return Capacity.capped(table == null ? Capacity.Ceilings.UNLIMITED
-                    : Capacity.Ceilings.of(table, null).writes(), maxWcu);
+        /** The write units a second to pace to on `table`: --max-wcu, or the share of its ceiling (prod: half). */
+        Capacity.Pace pace(Ddb.Connection conn, TableDescription table) {
+            return Capacity.Pace.of(table == null ? Capacity.Ceilings.UNLIMITED
+                    : Capacity.Ceilings.of(table, null).writes(), maxWcu, share, conn.prod);
         }
+
+        /** The write units a second to pace to on `table` (UNKNOWN: learned), as pace() says. */
+        double ceiling(Ddb.Connection conn, TableDescription table) { return pace(conn, table).limit(); }
 
         /**
          * The plan, "PLAN; ESTIMATE": on stderr as "Plan: ..." before anything is written, or for a dry run on stdout
          * as "Dry run, nothing written. Would VERB PLAN; ESTIMATE WHERE." A plan longer than LONG_PLAN says so, and how
          * to make it shorter (`shorter`: this script's own way, or null).
          */
-        void plan(String verb, String plan, String where, long units, double ceiling, boolean dryRun, String shorter) {
-            String line = plan + "; " + Capacity.estimate(units, ceiling, "WCU");
+        void plan(String verb, String plan, String where, long units, Capacity.Pace pace, boolean dryRun,
+                String shorter) {
+            double ceiling = pace.limit();
+            String line = plan + "; " + pace.estimate(units, "WCU");
             PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
             if (dryRun) out.println("Dry run, nothing written. Would " + verb + " " + line + where + ".");
             else err.println("Plan: " + line);
@@ -324,10 +332,10 @@ final class BatchWriter {
         BatchWriter write(Ddb.Connection conn, TableDescription table, Iterator<WriteRequest> requests,
                 LongSupplier total, ProgressBar bar, String rerun) throws InterruptedException {
             if (client == null) {
-                client = conn.client(RETRIES_BUT_THROTTLING);
+                client = conn.client(Capacity.RETRIES_BUT_THROTTLING);
                 started = System.nanoTime();
             }
-            var pacer = new Capacity.Pacer(ceiling(table), Capacity.Clock.SYSTEM);
+            var pacer = new Capacity.Pacer(ceiling(conn, table), Capacity.Clock.SYSTEM);
             var writer = new BatchWriter(client, table, pacer, threads, Duration.ofSeconds(giveUpAfter), bar);
             PrintWriter err = spec.commandLine().getErr();
             try (var note = new Ddb.OnInterrupt(() -> {

@@ -2,17 +2,29 @@
 // (its ceilings from DescribeTable), and the pacer that keeps reads and writes to it. Pulled in with //SOURCES next
 // to lib/Ddb.java (whose SDK it uses) by the scripts that write or read in bulk or check an item's size.
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.OnDemandThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 final class Capacity {
     private Capacity() {}
+
+    // ---- Throttling, owned by the bulk reader and writer: they must see it at once to slow down, and resend ---------
+
+    /** A bulk client's retries: the helper's one strategy minus throttling (calls that fail in transit, 5xx). */
+    static final RetryStrategy RETRIES_BUT_THROTTLING = Ddb.retries(e -> Ddb.isTransient(e) && !Ddb.isThrottling(e));
+    /** The wait before resending what a table refused, after n refusals in a row: full jitter, up to 5 s. */
+    static final BackoffStrategy RESEND_BACKOFF =
+            BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5));
 
     // ---- Item sizing: one formula, DynamoDB's documented rules (developerguide/CapacityUnitCalculations.html) ----
 
@@ -109,41 +121,87 @@ final class Capacity {
 
     /**
      * The read and write units per second a table announces it takes, from DescribeTable: a provisioned table's RCU
-     * and WCU, the lowest of the table and the index read (a read goes to one of them) or written (a write goes to the
-     * table and every index). UNLIMITED where there is nothing to pace to: DynamoDB Local (its ARNs are in region
-     * "ddblocal"; it enforces no capacity) and, for now, an on-demand table. Next: an on-demand table's
-     * OnDemandThroughput maximum, and UNKNOWN (learn the limit from what the table accepts) where none is announced.
+     * and WCU, an on-demand table's OnDemandThroughput maximum (MaxReadRequestUnits, MaxWriteRequestUnits), the lowest
+     * of the table and the index read (a read goes to one of them) or written (a write goes to the table and every
+     * index). UNLIMITED where there is nothing to pace to: DynamoDB Local (its ARNs are in region "ddblocal"; it
+     * enforces no capacity). UNKNOWN where a real table announces nothing (on demand, no maximum): it still throttles
+     * at a hot partition or while it scales, so the pacer learns the limit from what the table accepts.
      */
     record Ceilings(double reads, double writes) {
         static final double UNLIMITED = Double.POSITIVE_INFINITY;
-        /** Announced by nobody: to be learned from what the table accepts (not built yet: paced as UNLIMITED). */
+        /** Announced by nobody: learned from what the table accepts (see Pacer). */
         static final double UNKNOWN = Double.NaN;
 
         /** The table's ceilings; `index`, when given, is the index a reader reads instead of the table. */
         static Ceilings of(TableDescription t, String index) {
+            if (String.valueOf(t.tableArn()).contains(":ddblocal:")) return new Ceilings(UNLIMITED, UNLIMITED);
             boolean onDemand = t.billingModeSummary() != null
                     && t.billingModeSummary().billingMode() == BillingMode.PAY_PER_REQUEST;
-            if (onDemand || String.valueOf(t.tableArn()).contains(":ddblocal:") || t.provisionedThroughput() == null) {
-                return new Ceilings(UNLIMITED, UNLIMITED);
-            }
-            double reads = units(t.provisionedThroughput(), true), writes = units(t.provisionedThroughput(), false);
+            if (!onDemand && t.provisionedThroughput() == null) return new Ceilings(UNLIMITED, UNLIMITED);
+            double reads = onDemand ? max(t.onDemandThroughput(), true) : units(t.provisionedThroughput(), true);
+            double writes = onDemand ? max(t.onDemandThroughput(), false) : units(t.provisionedThroughput(), false);
             for (var i : t.globalSecondaryIndexes()) {
-                if (i.provisionedThroughput() == null) continue;
-                writes = Math.min(writes, units(i.provisionedThroughput(), false));
-                if (i.indexName().equals(index)) reads = units(i.provisionedThroughput(), true);
+                double r = onDemand ? max(i.onDemandThroughput(), true) : i.provisionedThroughput() == null
+                        ? UNLIMITED : units(i.provisionedThroughput(), true);
+                double w = onDemand ? max(i.onDemandThroughput(), false) : i.provisionedThroughput() == null
+                        ? UNLIMITED : units(i.provisionedThroughput(), false);
+                writes = lowest(writes, w);
+                if (i.indexName().equals(index)) reads = r;
             }
             return new Ceilings(reads, writes);
+        }
+
+        /** The lower ceiling; UNKNOWN only when neither announces one. */
+        private static double lowest(double a, double b) {
+            return Double.isNaN(a) ? (Double.isNaN(b) ? a : b) : Double.isNaN(b) ? a : Math.min(a, b);
         }
 
         private static double units(ProvisionedThroughputDescription p, boolean reads) {
             Long units = reads ? p.readCapacityUnits() : p.writeCapacityUnits();
             return units == null || units <= 0 ? UNLIMITED : units; // an index of an on-demand table reports 0
         }
+
+        /** An on-demand maximum; none set (absent, or -1): UNKNOWN. */
+        private static double max(OnDemandThroughput t, boolean reads) {
+            Long units = t == null ? null : reads ? t.maxReadRequestUnits() : t.maxWriteRequestUnits();
+            return units == null || units <= 0 ? UNKNOWN : units;
+        }
     }
 
     /** A ceiling capped by a user's maximum (--max-wcu): the lower of the two; null leaves it as it is. */
     static double capped(double ceiling, Integer max) {
         return max == null ? ceiling : Double.isNaN(ceiling) ? max : Math.min(ceiling, max);
+    }
+
+    // ---- Sharing a table with the app -------------------------------------------------------------------------------
+
+    /** The share of an announced ceiling a bulk run takes in prod when not told: the rest is the app's. */
+    static final int PROD_SHARE_PERCENT = 50;
+
+    /**
+     * What a bulk run paces to, and why: the user's maximum (--max-rcu, --max-wcu) when given, else `share` percent of
+     * the table's ceiling (--share; by default 50 for the word prod, 100 for any other target). A ceiling to learn
+     * (UNKNOWN) is learned whole: only refusals find it, and the pacer stays just under what the table accepts.
+     */
+    record Pace(double ceiling, double limit, int share, Integer max) {
+        static Pace of(double ceiling, Integer max, Integer share, boolean prod) {
+            int percent = share != null ? share : prod ? PROD_SHARE_PERCENT : 100;
+            double limit = max != null ? capped(ceiling, max) : Double.isFinite(ceiling) ? ceiling * percent / 100.0
+                    : ceiling;
+            return new Pace(ceiling, limit, percent, max);
+        }
+
+        /** "at 10 of the table's 20 RCU (a 50% share) about 16 s", or as estimate() says it for the whole ceiling. */
+        String estimate(long units, String unit) {
+            String whole = Capacity.estimate(units, limit, unit);
+            if (max != null || !Double.isFinite(ceiling) || limit >= ceiling) return whole;
+            return String.format("at %s of the table's %.0f %s (a %d%% share)%s", number(limit), ceiling, unit, share,
+                    whole.substring(whole.indexOf(unit) + unit.length()));
+        }
+
+        private static String number(double units) {
+            return units == Math.rint(units) ? String.format("%.0f", units) : String.format("%.1f", units);
+        }
     }
 
     /** How long `units` take at the pace kept on a table of `ceiling` units per second (an estimate for plans). */
@@ -153,6 +211,7 @@ final class Capacity {
 
     /** "at 20 WCU about 2 min 38 s", or why there is nothing to pace to; `units` below 0: not known beforehand. */
     static String estimate(long units, double ceiling, String unit) {
+        if (Double.isNaN(ceiling)) return "no capacity announced (on demand): paced to what the table accepts";
         if (!Double.isFinite(ceiling)) return "no capacity limit to pace to (on-demand table or DynamoDB Local)";
         if (units < 0) return String.format("at %.0f %s", ceiling, unit);
         long s = (long) Math.ceil(seconds(units, ceiling));
@@ -233,79 +292,145 @@ final class Capacity {
      * refused outright halves it), at most once a second, since the calls in flight report the same congestion; each
      * second's worth of accepted units adds 5% of the ceiling back. An UNLIMITED ceiling paces nothing.
      *
-     * Writes: chargeWrite(units) before sending, then wait what it returns. Reads: untilCredit() (or awaitCredit())
-     * before reading, charge(consumed) after.
+     * An UNKNOWN ceiling (nothing announced) is learned: unpaced until the first refusal, then paced to 90% of
+     * the units a second the table accepted over the last WINDOW (what it takes now: a hot partition's limit); a
+     * refusal then brings it back to 90% of what the table accepted (not below a quarter of the rate: a window of
+     * waits says little; cut as above when it took all that was sent), and accepted units probe upward slowly
+     * (PROBE: 2% of the rate a second, at least MIN_PROBE units).
+     *
+     * Writes: chargeWrite(units) before sending, then wait what it returns. Reads: the same with an estimate of the
+     * page, then charge(consumed - estimate) after (DynamoDB charges a read after; reserving first keeps parallel
+     * segments from overdrawing together). Both tell accepted() and refused() what the table answered.
      */
     static final class Pacer {
         static final double SLACK = 0.95;
         static final double INCREASE = 0.05;
+        static final double PROBE = 0.02;
+        static final double MIN_PROBE = 0.5;
+        static final double MARGIN = 0.9;
         static final long CUT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+        static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(3);
 
         private final Clock clock;
-        private final double ceiling;
-        private final TokenBucket bucket;
+        private final boolean learning;
+        private double ceiling;
+        private volatile TokenBucket bucket;
         private double rate;
         private long lastCut;
         private boolean cut;
+        /** Accepted units, learning only: [nanos, units] within the last WINDOW. */
+        private final java.util.ArrayDeque<double[]> window = new java.util.ArrayDeque<>();
 
-        /** Paced to `ceiling` units a second (a table's ceiling, capped by the user's maximum). */
+        /** Paced to `ceiling` units a second (a table's ceiling, capped by the user's maximum), or learned: UNKNOWN. */
         Pacer(double ceiling, Clock clock) {
             this.clock = clock;
-            // UNKNOWN is not learned yet (a place for it): paced as UNLIMITED until it is.
+            this.learning = Double.isNaN(ceiling);
             this.ceiling = Double.isFinite(ceiling) ? ceiling * SLACK : Ceilings.UNLIMITED;
             this.rate = this.ceiling;
-            this.bucket = paced() ? new TokenBucket(rate, clock) : null;
+            this.bucket = Double.isFinite(rate) ? new TokenBucket(rate, clock) : null;
         }
 
         static Pacer unpaced() { return new Pacer(Ceilings.UNLIMITED, Clock.SYSTEM); }
 
-        boolean paced() { return Double.isFinite(ceiling); }
+        /** True while it paces: an announced ceiling, or a learned one once the table has refused something. */
+        boolean paced() { return bucket != null; }
+
+        /** True when the limit is learned from the table's answers rather than announced. */
+        boolean learning() { return learning; }
 
         /** Units a second it paces to now (infinite when unpaced). */
         synchronized double rate() { return rate; }
 
-        /** The highest rate it paces to: the ceiling less the slack. */
-        double ceiling() { return ceiling; }
+        /** The highest rate it paces to: the ceiling less the slack (infinite when learned). */
+        synchronized double ceiling() { return ceiling; }
 
         /** A write of `units`, charged before it is sent: the nanoseconds to wait before sending it. */
         long chargeWrite(double units) {
-            if (!paced()) return 0;
-            bucket.charge(units);
-            return bucket.nanosUntilCredit();
+            TokenBucket b = bucket;
+            if (b == null) return 0;
+            b.charge(units);
+            return b.nanosUntilCredit();
         }
 
         /** Before a read: the nanoseconds until the bucket is out of debt. */
-        long untilCredit() { return paced() ? bucket.nanosUntilCredit() : 0; }
+        long untilCredit() {
+            TokenBucket b = bucket;
+            return b == null ? 0 : b.nanosUntilCredit();
+        }
 
         /** Waits (on its clock) until a read may go. */
         void awaitCredit() throws InterruptedException {
             for (long wait = untilCredit(); wait > 0; wait = untilCredit()) clock.sleep(wait);
         }
 
-        /** After a read: what it consumed (its ConsumedCapacity, or an estimate from the items' sizes). */
-        void charge(double units) {
-            if (paced()) bucket.charge(units);
+        /** Waits (on its clock) what chargeWrite returned. */
+        void sleep(long nanos) throws InterruptedException {
+            if (nanos > 0) clock.sleep(nanos);
         }
 
-        /** `units` the table accepted: additive increase, 5% of the ceiling per second's worth of them. */
+        /** After a read: what it consumed (its ConsumedCapacity, or an estimate from the items' sizes). */
+        void charge(double units) {
+            TokenBucket b = bucket;
+            if (b != null) b.charge(units);
+        }
+
+        /** `units` the table accepted: additive increase, 5% of the ceiling (learned: 2% of the rate) a second. */
         synchronized void accepted(double units) {
-            if (!paced() || units <= 0) return;
-            rate = Math.min(ceiling, rate + Math.max(1, ceiling * INCREASE) * units / rate);
+            if (units <= 0) return;
+            if (learning) note(units);
+            if (!paced()) return;
+            double step = learning ? Math.max(MIN_PROBE, rate * PROBE) : Math.max(1, ceiling * INCREASE);
+            rate = Math.min(ceiling, rate + step * units / rate);
             bucket.rate(rate);
         }
 
-        /** A refusal of `share` of a call (1: all of it): multiplicative decrease, at most once a second. */
+        /**
+         * A refusal of `share` of a call (1: all of it): multiplicative decrease, at most once a second; a learned
+         * limit also comes back to what the table accepted over the last window.
+         */
         synchronized void refused(double share) {
-            if (!paced()) return;
             long now = clock.nanos();
+            if (!learning && !paced()) return;
             if (cut && now - lastCut <= CUT_INTERVAL_NANOS) return;
-            rate = Math.max(1, rate * (1 - share / 2));
+            if (learning) {
+                if (window.isEmpty() && !paced()) return; // nothing taken yet to learn from: the resend backoff waits
+                double learned = acceptedPerSecond(now) * MARGIN; // under what the table took, to probe from
+                double next = !paced() ? learned
+                        : learned < rate ? Math.max(learned, rate / 4) : rate * (1 - share / 2);
+                rate = Math.max(1, next);
+                if (bucket == null) bucket = new TokenBucket(rate, clock);
+            } else {
+                rate = Math.max(1, rate * (1 - share / 2));
+            }
             bucket.rate(rate);
             lastCut = now;
             cut = true;
         }
 
+        private void note(double units) {
+            long now = clock.nanos();
+            window.addLast(new double[] {now, units});
+            while (now - (long) window.peekFirst()[0] > WINDOW_NANOS) window.removeFirst();
+        }
+
+        /**
+         * Units accepted per second over the last WINDOW: what landed after its first entry, over the time since it
+         * (the first entry's units landed before that time); one entry alone counts as a second's worth.
+         */
+        private double acceptedPerSecond(long now) {
+            while (!window.isEmpty() && now - (long) window.peekFirst()[0] > WINDOW_NANOS) window.removeFirst();
+            if (window.isEmpty()) return 0;
+            double units = 0;
+            for (double[] w : window) units += w[1];
+            double[] first = window.peekFirst();
+            double span = (now - (long) first[0]) / 1e9;
+            return window.size() == 1 || span < 1 ? units / Math.max(1, span) : (units - first[1]) / span;
+        }
+
         /** Units in store now (negative: in debt); for tests and reports. */
-        double tokens() { return paced() ? bucket.tokens() : Double.POSITIVE_INFINITY; }
+        double tokens() {
+            TokenBucket b = bucket;
+            return b != null ? b.tokens() : Double.POSITIVE_INFINITY;
+        }
     }
 }

@@ -1,7 +1,9 @@
 // The one parallel table scan of the scripts that read a whole table (scan, export, import --replace): segments at
-// once, a page at a time to a consumer, an optional pacer, errors and stops handled once. Pulled in with //SOURCES
-// next to lib/Ddb.java and lib/Capacity.java (whose pacer and read sizing it uses).
+// once, a page at a time to a consumer, an optional pacer, errors and stops handled once; and the readers' pacing
+// options (--max-rcu, --share) with their plan line. Pulled in with //SOURCES next to lib/Ddb.java and
+// lib/Capacity.java (whose pacer and read sizing it uses).
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,11 +18,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * A Scan of a whole table in `segments` parallel segments (one thread each), every page handed to the consumer as it
@@ -40,6 +48,10 @@ final class TableScan {
     }
 
     static final int MAX_PAGE = 1000;
+    /** What the smallest page costs: half a read unit (one started 4 KB, eventually consistent). */
+    static final double MIN_PAGE_UNITS = 0.5;
+    /** A paced segment that the table refuses for this long without a page gives up (the throttling is thrown). */
+    static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final DynamoDbClient ddb;
     private final ScanRequest request;
@@ -48,6 +60,10 @@ final class TableScan {
     private Long limit;
     private final AtomicLong items = new AtomicLong();
     private final DoubleAdder consumed = new DoubleAdder();
+    private final LongAdder scanned = new LongAdder();
+    private final LongAdder pages = new LongAdder();
+    private final AtomicLong refusedReads = new AtomicLong();
+    private long bytesPerItem = 1024;
     private volatile boolean stop;
 
     /** A scan of `request` (its table, and any projection, filter or consistency) in `segments` segments. */
@@ -57,10 +73,20 @@ final class TableScan {
         this.segments = segments;
     }
 
+    /** Paced by `pacer`, shared by every segment; null: unpaced, throttling left to the client. */
     TableScan paced(Capacity.Pacer pacer) {
         this.pacer = pacer;
         return this;
     }
+
+    /** The average item's size (DescribeTable's TableSizeBytes / ItemCount), to size the first paced pages. */
+    TableScan itemBytes(long bytes) {
+        if (bytes > 0) this.bytesPerItem = bytes;
+        return this;
+    }
+
+    /** Reads the table refused (throttled) so far; each was read again after the pacer slowed down. */
+    long refusedReads() { return refusedReads.get(); }
 
     /** At most `n` items in all (null: every item). */
     TableScan limit(Long n) {
@@ -116,20 +142,40 @@ final class TableScan {
 
     private void segment(int segment, Pages consumer) throws Exception {
         Map<String, AttributeValue> startKey = null;
-        do {
-            if (pacer != null) pacer.awaitCredit();
+        int refusedInARow = 0;
+        long lastPage = System.nanoTime();
+        boolean paced = pacer != null;
+        while (!stop) {
             ScanRequest.Builder page = request.toBuilder().exclusiveStartKey(startKey);
             if (segments > 1) page.segment(segment).totalSegments(segments);
             Integer size = pageSize();
             if (size != null) page.limit(size);
-            if (pacer != null) page.returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
-            ScanResponse response = ddb.scan(page.build());
-            if (pacer != null) {
+            // Reserve the page's likely cost first, so parallel segments do not overdraw together; settle it after.
+            double reserved = paced && pacer.paced() ? pageUnits(size) : 0;
+            if (paced) pacer.sleep(pacer.chargeWrite(reserved));
+            if (paced) page.returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+            ScanResponse response;
+            try {
+                response = ddb.scan(page.build());
+            } catch (RuntimeException e) {
+                if (!paced || !Ddb.isThrottling(e) || System.nanoTime() - lastPage > GIVE_UP_NANOS) throw e;
+                pacer.charge(-reserved); // a refused read costs nothing
+                pacer.refused(1);
+                refusedReads.incrementAndGet();
+                Thread.sleep(Capacity.RESEND_BACKOFF.computeDelay(++refusedInARow).toMillis());
+                continue; // the same page again
+            }
+            refusedInARow = 0;
+            lastPage = System.nanoTime();
+            if (paced) {
                 var said = response.consumedCapacity();
                 double units = said != null && said.capacityUnits() != null ? said.capacityUnits()
                         : Capacity.readUnits(response.items(), Boolean.TRUE.equals(request.consistentRead()));
                 consumed.add(units);
-                pacer.charge(units);
+                scanned.add(response.scannedCount() != null ? response.scannedCount() : response.items().size());
+                pages.increment();
+                pacer.charge(units - reserved);
+                pacer.accepted(units);
             } else if (response.consumedCapacity() != null && response.consumedCapacity().capacityUnits() != null) {
                 consumed.add(response.consumedCapacity().capacityUnits()); // the request asked for it: summed as said
             }
@@ -137,16 +183,39 @@ final class TableScan {
             if (!claimed.isEmpty() && !consumer.accept(claimed)) stop = true;
             startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;
-        } while (startKey != null && !stop);
+            if (startKey == null) break;
+        }
     }
 
     /**
      * The page size to ask for (Limit), or null for DynamoDB's own (up to 1 MB): what is left of a limit, at most
-     * MAX_PAGE. A paced scan may also size pages to fit the pace here.
+     * MAX_PAGE; paced, also what one second of the segment's part of the pace pays for, at the units per item read so
+     * far (before any, `bytesPerItem`'s).
      */
     private Integer pageSize() {
-        if (limit == null) return request.limit();
-        return (int) Math.min(MAX_PAGE, Math.max(1, limit - items.get()));
+        Integer size = request.limit();
+        if (limit != null) size = (int) Math.min(MAX_PAGE, Math.max(1, limit - items.get()));
+        if (pacer == null || !pacer.paced()) return size;
+        double budget = Math.max(MIN_PAGE_UNITS, pacer.rate() / segments);
+        int fits = (int) Math.max(1, Math.min(MAX_PAGE, budget / unitsPerItem()));
+        return size == null ? fits : Math.min(size, fits);
+    }
+
+    /**
+     * Read units per item evaluated: as read so far, less the rounding of each page (a quarter unit on average; else
+     * small pages, rounded up to half a unit, would look dear and shrink the next ones), or from the hint before.
+     */
+    private double unitsPerItem() {
+        long n = scanned.sum();
+        if (n > 0) return Math.max((consumed.sum() - 0.25 * pages.sum()) / n, 1e-3);
+        boolean consistent = Boolean.TRUE.equals(request.consistentRead());
+        return bytesPerItem / (double) Capacity.READ_UNIT_BYTES / (consistent ? 1 : 2);
+    }
+
+    /** What a page of `size` items likely costs (DynamoDB's minimum: half a unit). */
+    private double pageUnits(Integer size) {
+        double perItem = unitsPerItem();
+        return Math.max(MIN_PAGE_UNITS, (size == null ? MAX_PAGE : size) * perItem);
     }
 
     /** The page's items, cut to what is left of the limit; the limit reached stops the scan. */
@@ -229,5 +298,61 @@ final class TableScan {
                 return page.next();
             }
         };
+    }
+
+    // ---- The readers' pacing: options and plan line (scan, export) --------------------------------------------------
+
+    /**
+     * How a bulk reader shares the table (as `@Mixin TableScan.Pacing pacing`): --max-rcu, or a share of the table's
+     * read capacity (50% in prod by default), and the plan line that says so on stderr before the first page.
+     */
+    static final class Pacing {
+        /** Reads longer than this are announced as long, with what to do about it. */
+        static final long LONG_READ_SECONDS = 300;
+
+        @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
+        @Option(names = "--max-rcu", paramLabel = "N",
+                description = "Read at most N read units per second (default: the share of the table's RCU or "
+                        + "on-demand maximum; where none is announced, what the table accepts).")
+        Integer maxRcu;
+        @Option(names = "--share", paramLabel = "PERCENT",
+                description = "Take at most PERCENT of the table's announced read capacity (default: "
+                        + Capacity.PROD_SHARE_PERCENT + " in prod, leaving the rest to the app; 100 elsewhere).")
+        Integer share;
+
+        /** Each option in range, or a usage error. */
+        void check() {
+            if (maxRcu != null && maxRcu < 1) {
+                throw new ParameterException(spec.commandLine(), "--max-rcu must be at least 1");
+            }
+            if (share != null && (share < 1 || share > 100)) {
+                throw new ParameterException(spec.commandLine(), "--share must be a percentage from 1 to 100");
+            }
+        }
+
+        /**
+         * The pacer of a read of `t` (or its `index`) by `verb`, after a plan line on stderr where there is a limit to
+         * keep (none against DynamoDB Local): the share, and how long the whole table takes at it (`whole`: false
+         * when the read stops early, --limit say).
+         */
+        Capacity.Pacer pacer(Ddb.Connection conn, TableDescription t, String index, String verb, boolean whole) {
+            var pace = Capacity.Pace.of(Capacity.Ceilings.of(t, index).reads(), maxRcu, share, conn.prod);
+            if (pace.limit() == Capacity.Ceilings.UNLIMITED) return Capacity.Pacer.unpaced();
+            long bytes = t.tableSizeBytes() == null ? 0 : t.tableSizeBytes();
+            long items = t.itemCount() == null ? 0 : t.itemCount();
+            long units = whole ? (long) Math.ceil(bytes / (double) Capacity.READ_UNIT_BYTES / 2) : -1;
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("Plan: %s %s (about %,d items, %,d KB, %,d RCU); %s%n", verb,
+                    t.tableName(), items, (bytes + 1023) / 1024, Math.max(units, 0), pace.estimate(units, "RCU"));
+            if (units >= 0 && Double.isFinite(pace.limit())
+                    && Capacity.seconds(units, pace.limit()) > LONG_READ_SECONDS) {
+                err.printf("This is a long read at %s RCU; it goes on until done. Faster: more read capacity (aws "
+                        + "dynamodb update-table), or a bigger share (--share, --max-rcu) if the app can spare it.%n",
+                        String.format("%.1f", pace.limit()).replace(".0", ""));
+            }
+            err.flush();
+            return new Capacity.Pacer(pace.limit(), Capacity.Clock.SYSTEM);
+        }
     }
 }

@@ -190,16 +190,47 @@ class CapacityTest {
     }
 
     @Test
-    void anUnlimitedOrUnknownCeilingPacesNothing() {
+    void anUnlimitedCeilingPacesNothingAndAnUnknownOneNothingUntilRefused() {
         for (double ceiling : List.of(Capacity.Ceilings.UNLIMITED, Capacity.Ceilings.UNKNOWN)) {
-            var pacer = new Capacity.Pacer(ceiling, new SimClock());
+            var clock = new SimClock();
+            var pacer = new Capacity.Pacer(ceiling, clock);
             assertTrue(!pacer.paced(), "unpaced: " + ceiling);
             assertEquals(0, pacer.chargeWrite(1_000_000));
             pacer.charge(1_000_000);
             assertEquals(0, pacer.untilCredit());
+            pacer.accepted(30);
+            clock.sleep(SECOND);
             pacer.refused(1);
-            assertTrue(Double.isInfinite(pacer.rate()));
+            if (ceiling == Capacity.Ceilings.UNLIMITED) {
+                assertTrue(Double.isInfinite(pacer.rate()) && !pacer.paced());
+            } else {
+                assertTrue(pacer.paced(), "a refusal starts the learning");
+                assertEquals(0.9 * 30, pacer.rate(), 1e-9, "30 units accepted in the first second: 90% of that");
+            }
         }
+    }
+
+    @Test
+    void aLimitNobodyAnnouncesIsLearnedFromWhatTheTableAccepts() {
+        // A hot partition or an unannounced limit of 20 a second. Before the pacer learned (UNKNOWN paced as
+        // UNLIMITED), the writer sent full batches and nearly every call was refused in part.
+        var clock = new SimClock();
+        var learner = new Capacity.Pacer(Capacity.Ceilings.UNKNOWN, clock);
+        Run learned = writeFor(learner, new Table(20, clock), clock, 300);
+        var naiveClock = new SimClock();
+        Run naive = writeFor(Capacity.Pacer.unpaced(), new Table(20, naiveClock), naiveClock, 300);
+        assertTrue(learned.accepted() / 300 >= 0.9 * 20, "at least 90% of what the table takes: " + learned);
+        assertTrue(learned.refused() <= 0.05 * learned.accepted(), "at most 5% of the writes refused: " + learned);
+        assertTrue(learned.refusedCalls() * 4 <= learned.calls(), "at most a quarter of the calls: " + learned);
+        assertTrue(naive.refusedCalls() * 2 > naive.calls(), "unpaced, most calls are refused: " + naive);
+        assertTrue(learner.rate() >= 17 && learner.rate() <= 23, "the pace found 20: " + learner.rate());
+
+        // The table takes more later (its partitions split): the probe finds it, slowly.
+        var table = new Table(20, clock);
+        writeFor(learner, table, clock, 30);
+        table.capacity = 40;
+        Run more = writeFor(learner, table, clock, 300);
+        assertTrue(learner.rate() > 30, "the probe climbed towards 40: " + learner.rate() + ", " + more);
     }
 
     // ---- item sizing: DynamoDB's documented rules ----
@@ -301,13 +332,34 @@ class CapacityTest {
     }
 
     @Test
-    void dynamoDbLocalAndOnDemandTablesHaveNothingToPaceTo() {
+    void dynamoDbLocalHasNothingToPaceToAndOnDemandTablesTheirMaximumOrALimitToLearn() {
         var local = provisioned(5, 5).tableArn("arn:aws:dynamodb:ddblocal:000000000000:table/t").build();
         var onDemand = provisioned(0, 0).billingModeSummary(b -> b.billingMode(BillingMode.PAY_PER_REQUEST)).build();
         var unlimited = new Capacity.Ceilings(Capacity.Ceilings.UNLIMITED, Capacity.Ceilings.UNLIMITED);
         assertEquals(unlimited, Capacity.Ceilings.of(local, null));
-        assertEquals(unlimited, Capacity.Ceilings.of(onDemand, null));
+        var unknown = new Capacity.Ceilings(Capacity.Ceilings.UNKNOWN, Capacity.Ceilings.UNKNOWN);
+        assertEquals(unknown, Capacity.Ceilings.of(onDemand, null), "nothing announced: to learn");
+        var maximum = onDemand.toBuilder().onDemandThroughput(o -> o.maxReadRequestUnits(300L).maxWriteRequestUnits(-1L))
+                .globalSecondaryIndexes(GlobalSecondaryIndexDescription.builder().indexName("gsi")
+                        .onDemandThroughput(o -> o.maxReadRequestUnits(40L).maxWriteRequestUnits(50L)).build()).build();
+        assertEquals(new Capacity.Ceilings(300, 50), Capacity.Ceilings.of(maximum, null), "the index's maximum too");
+        assertEquals(new Capacity.Ceilings(40, 50), Capacity.Ceilings.of(maximum, "gsi"));
         assertEquals(3.0, Capacity.capped(Capacity.Ceilings.UNLIMITED, 3), "--max-wcu paces even then");
+    }
+
+    @Test
+    void prodTakesHalfTheCapacityByDefaultAndAnyTargetWhatItIsToldTo() {
+        assertEquals(10, Capacity.Pace.of(20, null, null, true).limit(), "the word prod: 50%");
+        assertEquals(20, Capacity.Pace.of(20, null, null, false).limit(), "--endpoint-url: the whole table");
+        assertEquals(5, Capacity.Pace.of(20, null, 25, false).limit(), "--share 25");
+        assertEquals(3, Capacity.Pace.of(20, 3, null, true).limit(), "--max-wcu 3 overrides the share");
+        assertEquals(20, Capacity.Pace.of(20, 30, null, true).limit(), "never above the table");
+        assertTrue(Double.isNaN(Capacity.Pace.of(Capacity.Ceilings.UNKNOWN, null, null, true).limit()), "learned");
+        assertEquals("at 10 of the table's 20 RCU (a 50% share) about 16 s",
+                Capacity.Pace.of(20, null, null, true).estimate(150, "RCU"), "150 units at 9.5 a second");
+        assertEquals("at 20 WCU about 2 min 38 s", Capacity.Pace.of(20, null, null, false).estimate(3000, "WCU"));
+        assertEquals("at 0.5 of the table's 1 RCU (a 50% share) about 11 s",
+                Capacity.Pace.of(1, null, null, true).estimate(5, "RCU"), "a tiny table: slow, and said so");
     }
 
     @Test
@@ -318,6 +370,8 @@ class CapacityTest {
         assertEquals("at 20 WCU", Capacity.estimate(-1, 20, "WCU"), "units not known beforehand (stdin)");
         assertEquals("no capacity limit to pace to (on-demand table or DynamoDB Local)",
                 Capacity.estimate(3000, Capacity.Ceilings.UNLIMITED, "WCU"));
+        assertEquals("no capacity announced (on demand): paced to what the table accepts",
+                Capacity.estimate(3000, Capacity.Ceilings.UNKNOWN, "WCU"));
     }
 
     @Test

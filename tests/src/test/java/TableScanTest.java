@@ -15,9 +15,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -32,6 +34,9 @@ class TableScanTest {
         final AtomicInteger calls = new AtomicInteger();
         RuntimeException failOnCall;
         int failAt = -1;
+        /** Calls refused as throttled: every `refuseEvery`th call (0: none), until `refusals` of them. */
+        int refuseEvery, refusals;
+        final AtomicInteger refused = new AtomicInteger();
 
         FakeTable(int items, int page, double unitsPerPage) {
             this.items = items;
@@ -41,7 +46,13 @@ class TableScanTest {
 
         @Override public ScanResponse scan(ScanRequest r) {
             requests.add(r);
-            if (calls.incrementAndGet() == failAt) throw failOnCall;
+            int call = calls.incrementAndGet();
+            if (call == failAt) throw failOnCall;
+            if (refuseEvery > 0 && call % refuseEvery == 0 && refused.incrementAndGet() <= refusals) {
+                throw ProvisionedThroughputExceededException.builder().statusCode(400).message("slow down")
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException")
+                                .build()).build();
+            }
             int segments = r.totalSegments() == null ? 1 : r.totalSegments(), segment = r.segment() == null ? 0 : r.segment();
             // Segment s holds keys s, s + segments, s + 2 * segments, ...
             int inSegment = (items - segment + segments - 1) / segments;
@@ -54,7 +65,9 @@ class TableScanTest {
             var response = ScanResponse.builder().items(out).count(out.size());
             if (to < inSegment) response.lastEvaluatedKey(out.get(out.size() - 1));
             if (r.returnConsumedCapacity() != null) {
-                response.consumedCapacity(ConsumedCapacity.builder().capacityUnits(unitsPerPage).build());
+                // Charged by what the page read, as DynamoDB does: unitsPerPage for a full page of `page` items.
+                response.consumedCapacity(ConsumedCapacity.builder().capacityUnits(unitsPerPage * out.size() / page)
+                        .build());
             }
             return response.build();
         }
@@ -142,6 +155,46 @@ class TableScanTest {
         double seconds = (clock.nanos() - start) / 1e9;
         // 800 units at 9.5 a second, less the second in store and the last page's debt: about 80 s, whatever the segments.
         assertTrue(seconds >= (800 - 9.5 - 4 * 4) / 9.5 && seconds <= 800 / 9.5, "paced: " + seconds + " s");
+    }
+
+    @Test
+    void pacedPagesAreSizedToFitThePace() throws Exception {
+        var clock = new CapacityTest.SimClock();
+        var pacer = new Capacity.Pacer(10, clock); // 9.5 a second: 2.4 a second for each of 4 segments
+        var ddb = new FakeTable(2000, 1000, 400.0); // 0.4 units an item; DynamoDB's own page would cost 400
+        var scan = new TableScan(ddb, table(), 4).paced(pacer).itemBytes(3277); // 0.4 units an item, eventually
+        scan.run(items -> true);
+        assertEquals(2000, scan.items());
+        assertEquals(800, scan.consumed(), 1e-6);
+        assertTrue(ddb.requests.stream().allMatch(r -> r.limit() != null && r.limit() <= 6),
+                "pages of at most 6 items (2.4 units): " + ddb.requests.stream().map(ScanRequest::limit).toList());
+        var unpaced = new FakeTable(2000, 1000, 400.0);
+        new TableScan(unpaced, table(), 4).run(items -> true);
+        assertTrue(unpaced.requests.stream().allMatch(r -> r.limit() == null), "unpaced: DynamoDB's own pages");
+    }
+
+    @Test
+    void aRefusedReadSlowsThePaceAndIsReadAgainNothingLost() throws Exception {
+        var clock = new CapacityTest.SimClock();
+        var pacer = new Capacity.Pacer(100, clock);
+        var ddb = new FakeTable(600, 10, 1.0);
+        ddb.refuseEvery = 7;
+        ddb.refusals = 3;
+        var scan = new TableScan(ddb, table(), 2).paced(pacer);
+        List<Map<String, AttributeValue>> seen = Collections.synchronizedList(new ArrayList<>());
+        scan.run(items -> seen.addAll(items));
+        assertEquals(600, keys(seen).size(), "every item once");
+        assertEquals(3, scan.refusedReads());
+        assertTrue(pacer.rate() < 95, "the pace came down: " + pacer.rate());
+
+        var learner = new Capacity.Pacer(Capacity.Ceilings.UNKNOWN, clock);
+        var hidden = new FakeTable(600, 10, 1.0);
+        hidden.refuseEvery = 5;
+        hidden.refusals = 1;
+        var learned = new TableScan(hidden, table(), 2).paced(learner);
+        learned.run(items -> true);
+        assertEquals(600, learned.items());
+        assertTrue(learner.paced(), "a refused read starts the learning");
     }
 
     @Test
