@@ -63,6 +63,24 @@ class DiffTest {
         assertEquals(0, tables.exit(), tables::toString);
     }
 
+    /** Issue 20's read share: `diff prod` reads its table side as scan and export do, at half the table's RCU. */
+    @Test
+    void aProdTableSideIsReadAtTheShareAndStillComparesEqual() throws Exception {
+        try (CapacityFront front = CapacityFront.provisioned(LocalDynamo.endpoint(), 20, 20)) {
+            var r = Cli.script("diff", table, exported.toString(), "prod").prodAtLocal()
+                    .env("AWS_ENDPOINT_URL_DYNAMODB", front.endpoint()).run();
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.err().contains("at 10 of the table's 20 RCU (a 50% share)"), "the plan says so: " + r.err());
+        }
+        // The table is 3.5 read units: too small to see a share of 20 RCU, so a pace it can see: 1 RCU.
+        try (CapacityFront front = CapacityFront.provisioned(LocalDynamo.endpoint(), 20, 20)) {
+            var slow = Cli.script("diff", table, exported.toString(), "prod", "--max-rcu", "1").prodAtLocal()
+                    .env("AWS_ENDPOINT_URL_DYNAMODB", front.endpoint()).run();
+            assertEquals(0, slow.exit(), slow::toString);
+            assertTrue(front.reads().peakUnitsPerSecond() <= 2.0, "never the whole table at once: " + front.report());
+        }
+    }
+
     @Test
     void oneAddedOneRemovedOneChangedAreExactlyTheKeysNamed() throws Exception {
         List<String> changed = new ArrayList<>(lines);
