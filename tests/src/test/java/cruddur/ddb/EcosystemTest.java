@@ -51,8 +51,9 @@ class EcosystemTest {
         try (var files = Files.walk(Cli.REPO.resolve("bin/ddb"))) {
             scripts = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("create-message", "create-message-group", "doctor", "drop", "export", "get-conversation", "import", "list-conversations",
-                "list-tables", "local", "messaging-stream", "scan", "schema-load", "seed"), scripts);
+        assertEquals(List.of("create-message", "create-message-group", "diff", "doctor", "drop", "export", "get-conversation",
+                "import", "list-conversations", "list-tables", "local", "mask", "messaging-stream", "scan", "schema-load",
+                "seed"), scripts);
         // `jbang export` is JBang's own command and `export` a shell builtin (`import` is ImageMagick's): those two get -table.
         List<String> scriptOfAlias = names.stream().map(n -> n.equals("export-table") || n.equals("import-table") ? n.replace("-table", "") : n).toList();
         assertEquals(scripts, scriptOfAlias.stream().sorted().toList(), "one alias per script under bin/ddb");
