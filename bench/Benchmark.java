@@ -38,7 +38,7 @@ class Benchmark implements Callable<Integer> {
     static List<Section> sections() {
         return List.of(new ScriptsBench(), new PathsBench(), new BulkBench(), new CapacityBench(), new ScaleBench(),
                 new ExportBench(), new StreamBench(), new FirstRunBench(), new MaskBench(),
-                new SharingBench());
+                new SharingBench(), new S3Bench());
     }
 
     @Option(names = "--repo", required = true, description = "The repository (bench/run passes it).")
