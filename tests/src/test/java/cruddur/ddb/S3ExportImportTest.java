@@ -378,6 +378,11 @@ class S3ExportImportTest {
         var bucket = Cli.script("export", "--s3", "s3://AB/x").run();
         assertEquals(2, bucket.exit(), bucket::toString);
         assertTrue(bucket.err().startsWith("export: --s3 's3://AB/x': 'AB' is not an S3 bucket name"), bucket::toString);
+        // DynamoDB writes an S3 export's files itself, unmasked: --mask there is refused before anything starts.
+        var masked = atMoto("export", "--s3", "s3://" + BUCKET + "/masked", "--mask").run();
+        assertEquals(2, masked.exit(), masked::toString);
+        assertTrue(masked.err().startsWith("export: --mask works on the items this script writes"), masked::toString);
+        assertEquals(List.of(), keys("masked"), "no export started");
         var create = Cli.script("import", "--s3", "s3://" + BUCKET + "/x/", "--table", "abc").run();
         assertEquals(2, create.exit(), create::toString);
         assertTrue(create.err().startsWith("import: --s3 needs --create: ImportTable only creates a new table"), create::toString);
