@@ -191,9 +191,13 @@ final class Capacity {
             return new Pace(ceiling, limit, percent, max);
         }
 
+        /** The pacer for this pace (the system's clock): a learned ceiling is kept to the share too. */
+        Pacer pacer() { return new Pacer(limit, share / 100.0, Clock.SYSTEM); }
+
         /** "at 10 of the table's 20 RCU (a 50% share) about 16 s", or as estimate() says it for the whole ceiling. */
         String estimate(long units, String unit) {
             String whole = Capacity.estimate(units, limit, unit);
+            if (Double.isNaN(limit) && share < 100) return whole + String.format(" (a %d%% share of it)", share);
             if (max != null || !Double.isFinite(ceiling) || limit >= ceiling) return whole;
             return String.format("at %s of the table's %.0f %s (a %d%% share)%s", number(limit), ceiling, unit, share,
                     whole.substring(whole.indexOf(unit) + unit.length()));
@@ -293,10 +297,14 @@ final class Capacity {
      * second's worth of accepted units adds 5% of the ceiling back. An UNLIMITED ceiling paces nothing.
      *
      * An UNKNOWN ceiling (nothing announced) is learned: unpaced until the first refusal, then paced to 90% of
-     * the units a second the table accepted over the last WINDOW (what it takes now: a hot partition's limit); a
-     * refusal then brings it back to 90% of what the table accepted (not below a quarter of the rate: a window of
-     * waits says little; cut as above when it took all that was sent), and accepted units probe upward slowly
-     * (PROBE: 2% of the rate a second, at least MIN_PROBE units).
+     * the units a second the table accepted over the last WINDOW (what it takes now: a hot partition's limit), from
+     * an empty bucket (the refusal says the table's is empty); a refusal then brings it back to 90% of what the table
+     * accepted (not below a quarter of the rate: a window of waits says little; cut as above when it took all that
+     * was sent), and accepted units probe upward slowly (PROBE: 2% of the rate a second, at least MIN_PROBE units).
+     * The first guess comes from a call or two, just after calls that emptied the table's store: it may be far too
+     * low, so until the next refusal the rate grows half as fast again each second (START_GROWTH, a slow start).
+     * A share below 1 (prod) paces to that share of what the table accepted instead, and after the start never
+     * probes: finding more would take it from the app, which only a refusal, too late, would tell.
      *
      * Writes: chargeWrite(units) before sending, then wait what it returns. Reads: the same with an estimate of the
      * page, then charge(consumed - estimate) after (DynamoDB charges a read after; reserving first keeps parallel
@@ -308,22 +316,30 @@ final class Capacity {
         static final double PROBE = 0.02;
         static final double MIN_PROBE = 0.5;
         static final double MARGIN = 0.9;
+        static final double START_GROWTH = 0.5;
         static final long CUT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
         static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(3);
 
         private final Clock clock;
         private final boolean learning;
+        private final double ourShare;
         private double ceiling;
         private volatile TokenBucket bucket;
         private double rate;
         private long lastCut;
         private boolean cut;
+        /** Learning, from the first refusal to the next: the first guess is from a call or two, so it grows fast. */
+        private boolean starting;
         /** Accepted units, learning only: [nanos, units] within the last WINDOW. */
         private final java.util.ArrayDeque<double[]> window = new java.util.ArrayDeque<>();
 
         /** Paced to `ceiling` units a second (a table's ceiling, capped by the user's maximum), or learned: UNKNOWN. */
-        Pacer(double ceiling, Clock clock) {
+        Pacer(double ceiling, Clock clock) { this(ceiling, 1, clock); }
+
+        /** As above; a learned ceiling is kept to `share` (0 to 1) of what the table accepts. */
+        Pacer(double ceiling, double share, Clock clock) {
             this.clock = clock;
+            this.ourShare = share;
             this.learning = Double.isNaN(ceiling);
             this.ceiling = Double.isFinite(ceiling) ? ceiling * SLACK : Ceilings.UNLIMITED;
             this.rate = this.ceiling;
@@ -379,6 +395,12 @@ final class Capacity {
             if (units <= 0) return;
             if (learning) note(units);
             if (!paced()) return;
+            if (starting) {
+                rate += units * START_GROWTH; // half as fast again each second, until the table refuses
+                bucket.rate(rate);
+                return;
+            }
+            if (learning && ourShare < 1) return;
             double step = learning ? Math.max(MIN_PROBE, rate * PROBE) : Math.max(1, ceiling * INCREASE);
             rate = Math.min(ceiling, rate + step * units / rate);
             bucket.rate(rate);
@@ -394,11 +416,17 @@ final class Capacity {
             if (cut && now - lastCut <= CUT_INTERVAL_NANOS) return;
             if (learning) {
                 if (window.isEmpty() && !paced()) return; // nothing taken yet to learn from: the resend backoff waits
-                double learned = acceptedPerSecond(now) * MARGIN; // under what the table took, to probe from
-                double next = !paced() ? learned
+                double took = acceptedPerSecond(now); // what the table takes: what it took
+                // under it, to probe from; or the share of it that is ours
+                double learned = took * (ourShare < 1 ? ourShare : MARGIN);
+                double next = !paced() || starting ? learned
                         : learned < rate ? Math.max(learned, rate / 4) : rate * (1 - share / 2);
+                starting = !paced();
                 rate = Math.max(1, next);
-                if (bucket == null) bucket = new TokenBucket(rate, clock);
+                if (bucket == null) {
+                    bucket = new TokenBucket(rate, clock);
+                    bucket.charge(rate); // from empty: the table that just refused has nothing in store either
+                }
             } else {
                 rate = Math.max(1, rate * (1 - share / 2));
             }

@@ -352,7 +352,7 @@ final class TableScan {
                         String.format("%.1f", pace.limit()).replace(".0", ""));
             }
             err.flush();
-            return new Capacity.Pacer(pace.limit(), Capacity.Clock.SYSTEM);
+            return pace.pacer();
         }
     }
 }

@@ -65,13 +65,13 @@ class CapacityTest {
 
     record Run(double accepted, double refused, long calls, long refusedCalls, double maxRate) {}
 
-    /** A batch writer's loop against `table` for `seconds`: batches of about a second of writes, one unit each. */
+    /** A batch writer's loop against `table` for `seconds`: batches of about half a second of writes, one unit each. */
     static Run writeFor(Capacity.Pacer pacer, Table table, SimClock clock, long seconds) {
         long end = clock.nanos() + seconds * SECOND;
         double accepted = 0, refusedUnits = 0, maxRate = 0;
         long calls = 0, refused = 0;
         while (clock.nanos() < end) {
-            int batch = (int) Math.max(1, Math.min(25, pacer.rate()));
+            int batch = (int) Math.max(1, Math.min(25, pacer.rate() / 2));
             clock.sleep(pacer.chargeWrite(batch));
             int landed = table.write(batch);
             calls++;
@@ -233,6 +233,40 @@ class CapacityTest {
         assertTrue(learner.rate() > 30, "the probe climbed towards 40: " + learner.rate() + ", " + more);
     }
 
+    @Test
+    void aLearnedLimitStartsFromAnEmptyBucket() {
+        // The table just refused: its own bucket is empty, so the first paced call waits for what it asks.
+        var clock = new SimClock();
+        var pacer = new Capacity.Pacer(Capacity.Ceilings.UNKNOWN, clock);
+        pacer.accepted(20);
+        pacer.refused(0.2);
+        assertEquals(18, pacer.rate(), 1e-9);
+        assertTrue(pacer.chargeWrite(9) >= SECOND / 2 - 1_000, "9 units at 18 a second: half a second from empty");
+    }
+
+    @Test
+    void aLearnedLimitStartsFastAndInProdIsSharedAndNeverProbedAfter() {
+        // A share of 50%: half of what the table accepted when it first refused, and no probing for more, since
+        // finding more would take it from the app.
+        var clock = new SimClock();
+        var pacer = new Capacity.Pacer(Capacity.Ceilings.UNKNOWN, 0.5, clock);
+        var table = new Table(20, clock);
+        Run start = writeFor(pacer, table, clock, 30);
+        assertEquals(10, pacer.rate(), 1.5, "half of the 20 the table took: " + start);
+        assertTrue(start.refusedCalls() <= 3, "the refusals that found the limit: " + start);
+        Run after = writeFor(pacer, table, clock, 300);
+        assertTrue(after.maxRate() <= 11.5, "never probed up towards the table's 20: " + after);
+        assertEquals(0, after.refusedCalls(), "and so never refused: " + after);
+
+        // Learned from a call just after the table's store was emptied (2 units): the start grows to the limit fast.
+        var low = new Capacity.Pacer(Capacity.Ceilings.UNKNOWN, clock);
+        low.accepted(2);
+        low.refused(0.9);
+        assertTrue(low.rate() < 2, "the first guess: " + low.rate());
+        Run found = writeFor(low, new Table(20, clock), clock, 20);
+        assertTrue(found.accepted() / 20 >= 0.75 * 20, "most of the 20 a second within 20 s: " + found);
+    }
+
     // ---- item sizing: DynamoDB's documented rules ----
 
     static AttributeValue s(String v) { return AttributeValue.fromS(v); }
@@ -355,6 +389,8 @@ class CapacityTest {
         assertEquals(3, Capacity.Pace.of(20, 3, null, true).limit(), "--max-wcu 3 overrides the share");
         assertEquals(20, Capacity.Pace.of(20, 30, null, true).limit(), "never above the table");
         assertTrue(Double.isNaN(Capacity.Pace.of(Capacity.Ceilings.UNKNOWN, null, null, true).limit()), "learned");
+        assertEquals("no capacity announced (on demand): paced to what the table accepts (a 50% share of it)",
+                Capacity.Pace.of(Capacity.Ceilings.UNKNOWN, null, null, true).estimate(300, "WCU"), "learned in prod");
         assertEquals("at 10 of the table's 20 RCU (a 50% share) about 16 s",
                 Capacity.Pace.of(20, null, null, true).estimate(150, "RCU"), "150 units at 9.5 a second");
         assertEquals("at 20 WCU about 2 min 38 s", Capacity.Pace.of(20, null, null, false).estimate(3000, "WCU"));

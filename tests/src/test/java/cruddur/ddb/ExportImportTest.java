@@ -438,7 +438,8 @@ class ExportImportTest {
         assertTrue(plain.err().contains("Refusing to import into " + table + " in prod"), plain::toString);
         assertEquals(before, Tables.snapshot(ddb, table));
 
-        var yes = Cli.script("import", "--table", table, "--replace", "--yes", file.toString(), "prod").prodAtLocal().run();
+        var yes = Cli.script("import", "--table", table, "--replace", "--max-rcu", "5", "--yes", file.toString(), "prod")
+                .prodAtLocal().run();
         assertEquals(0, yes.exit(), yes::toString);
         assertTrue(yes.err().contains("at prod"), yes::toString);
         assertTrue(yes.out().contains("Imported 2 items into " + table + " (1 items deleted first)"), yes::toString);
@@ -452,6 +453,12 @@ class ExportImportTest {
             var r = Cli.local("import", args).run();
             assertEquals(2, r.exit(), r::toString);
         }
+        var rcuAlone = Cli.local("import", "--max-rcu", "5", "f.json").run();
+        assertEquals(2, rcuAlone.exit(), rcuAlone::toString);
+        assertTrue(rcuAlone.err().startsWith("import: --max-rcu needs --replace"), rcuAlone::toString);
+        var rcuZero = Cli.local("import", "--replace", "--max-rcu", "0", "f.json").run();
+        assertEquals(2, rcuZero.exit(), rcuZero::toString);
+        assertTrue(rcuZero.err().startsWith("import: --max-rcu must be at least 1"), rcuZero::toString);
         var segments = Cli.local("export", "--segments", "0").run();
         assertEquals(2, segments.exit(), segments::toString);
         var folder = Cli.local("export", "--file", "/nonexistent/dir/items.json").run();

@@ -128,13 +128,15 @@ class SharingTest {
         String target = Tables.fresh("sharing-hidden");
         try (CapacityFront front = CapacityFront.hidden(LocalDynamo.endpoint(), CapacityFront.UNLIMITED, 20)) {
             var r = Cli.script("seed", "--table", target, "--synthetic", "--users", "5", "--conversations", "4",
-                    "--messages", "48", "--endpoint-url", front.endpoint(), "--yes").run();
+                    "--messages", "48", "--threads", "8", "--endpoint-url", front.endpoint(), "--yes").run();
             System.out.println("seed at a hidden 20 WCU: " + front.report() + "; " + r.err().lines().reduce((a, b) -> b).orElse(""));
             assertEquals(0, r.exit(), r::toString);
             assertEquals(200, Tables.snapshot(ddb, target).size(), "every item");
             var writes = front.writes();
-            // The calls sent before the first refusal are refused too (about 8: --threads); then few.
-            assertTrue(writes.throttled.get() * 2 <= writes.calls.get(), "at most half the calls refused: " + writes);
+            // The first wave, one call per thread, meets the limit together and is refused; after it, few calls are
+            // (measured: 2 or 3 of about 19; before the slow start and the half-second calls, 4 to 11 of 12 to 30).
+            int wave = 8, refusedAfter = writes.throttled.get() - wave, callsAfter = writes.calls.get() - wave;
+            assertTrue(refusedAfter * 4 <= callsAfter, "at most a quarter of the calls after the first wave: " + writes);
             // A short run is mostly its start (measured 11.7 to 21 units/s); the speed target is bench/run's (sharing).
             assertTrue(writes.unitsPerSecond() >= 0.5 * 20, "at half of what the table takes or more: " + writes);
         }
