@@ -249,7 +249,7 @@ class ExplainTest {
         // part, some refused; what landed is what the calls said.
         try (var capacity = CapacityFront.hidden(LocalDynamo.endpoint(), CapacityFront.UNLIMITED, 20);
                 var front = new CapacityCounter(capacity.endpoint())) {
-            counted(front, "seed", "--now", "2026-01-03T00:00:00Z", "--table", target, "--threads", "4");
+            counted(front, "seed", "--now", "2026-01-03T00:00:00Z", "--table", target, "--threads", "4", "--yes");
         }
     }
 }
