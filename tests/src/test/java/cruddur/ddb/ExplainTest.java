@@ -214,7 +214,8 @@ class ExplainTest {
     /**
      * The writing scripts: seed (new, then again over an earlier seed: its queries and deletes), import --replace (its
      * scan and deletes, then its puts), create-message-group, create-message and messaging-stream (its index queries
-     * and transactions; its stream reads cost no table capacity). Each closing line states what the calls returned.
+     * and transactions, its stream reads costing no table capacity; and --repair's scan). Each closing line states
+     * what the calls returned.
      */
     @Test
     void writingScriptsClosingLinesStateTheCapacityTheCallsReturned() throws Exception {
@@ -238,6 +239,13 @@ class ExplainTest {
             counted(front, "messaging-stream", "--once", "--table", target, "--state",
                     MessagingTest.stateFile().toString());
             assertTrue(front.calls("GetRecords") >= 1, front.report());
+        }
+        // A message the stream has not brought (no run since): --repair scans the index and moves its group items.
+        assertEquals(0, Cli.local("patterns/create-message", group, "--from", "bayko", "--text", "Later", "--table",
+                target).run().exit());
+        try (var front = new CapacityCounter()) {
+            counted(front, "messaging-stream", "--repair", "--table", target);
+            assertTrue(front.calls("Scan") >= 1, "--repair scans the index: " + front.report());
         }
         Path file = Files.createTempDirectory("capacity").resolve("items.json");
         assertEquals(0, Cli.local("export", "--table", target, "--file", file.toString()).run().exit());
