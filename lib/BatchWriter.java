@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -61,6 +64,9 @@ final class BatchWriter {
     final AtomicLong written = new AtomicLong();
     final AtomicLong calls = new AtomicLong();
     final AtomicLong refusedCalls = new AtomicLong();
+    /** Write units the calls consumed, as DynamoDB said (ReturnConsumedCapacity TOTAL); reported: it said any. */
+    final DoubleAdder consumedUnits = new DoubleAdder();
+    volatile boolean consumedReported;
     /** Writes that were not made: counted all, the first few kept for the report. */
     long unwritten;
     final List<WriteRequest> unwrittenSample = new ArrayList<>();
@@ -200,7 +206,9 @@ final class BatchWriter {
         calls.incrementAndGet();
         long sent = System.nanoTime();
         try {
-            var response = ddb.batchWriteItem(r -> r.requestItems(Map.of(table, batch)));
+            var response = ddb.batchWriteItem(r -> r.requestItems(Map.of(table, batch))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+            consumed(response.consumedCapacity());
             List<WriteRequest> left = response.unprocessedItems().getOrDefault(table, List.of());
             accepted(batch, left);
             if (!left.isEmpty()) {
@@ -216,6 +224,15 @@ final class BatchWriter {
                     giveUp(batch, Collections.emptyIterator());
                 }
             }
+        }
+    }
+
+    /** Adds what a call consumed (BatchWriteItem says it per table: one entry here). A refused call consumed none. */
+    private void consumed(List<ConsumedCapacity> said) {
+        for (ConsumedCapacity c : said) {
+            if (c.capacityUnits() == null) continue;
+            consumedUnits.add(c.capacityUnits());
+            consumedReported = true;
         }
     }
 
@@ -302,6 +319,8 @@ final class BatchWriter {
         private long written;
         private long calls;
         private long refused;
+        private double consumedUnits;
+        private boolean consumedReported;
 
         /** Each option at least 1, or a usage error. */
         void check() {
@@ -370,6 +389,8 @@ final class BatchWriter {
                 written += writer.written.get();
                 calls += writer.calls.get();
                 refused += writer.refusedCalls.get();
+                consumedUnits += writer.consumedUnits.sum();
+                consumedReported |= writer.consumedReported;
             }
             if (writer.unwritten > 0) {
                 long all = total.getAsLong();
@@ -385,6 +406,16 @@ final class BatchWriter {
             spec.commandLine().getErr().printf(
                     "Wrote %,d items in %.2f s (%,.0f items/s, %,d of %,d calls throttled)%n", written, seconds,
                     written / Math.max(seconds, 0.001), refused, calls);
+        }
+
+        /**
+         * The closing line on stderr: the write units DynamoDB said every write so far consumed and `reads`, the read
+         * units of the script's own reads (null: it made none), as the AWS CLI's --return-consumed-capacity says them.
+         */
+        void consumed(Double reads) {
+            spec.commandLine().getErr().println(Ddb.consumed(consumedReported ? consumedUnits : null, "write")
+                    + (reads == null ? "" : ", " + Ddb.consumed(reads, "read"))
+                    + " (ReturnConsumedCapacity TOTAL, summed over the calls)");
         }
     }
 }

@@ -402,6 +402,11 @@ final class Ddb {
         return rounded.stripTrailingZeros().toPlainString() + " " + kind + " capacity units consumed";
     }
 
+    /** What one call's ConsumedCapacity says (0 when it says nothing): a closing line sums these over the calls. */
+    static double units(ConsumedCapacity said) {
+        return said == null || said.capacityUnits() == null ? 0 : said.capacityUnits();
+    }
+
     /** A progress bar on stderr (total -1: unknown); null with no terminal, with NO_COLOR, or for small work. */
     static ProgressBar progress(String task, long total) {
         if (System.console() == null || env("NO_COLOR") != null || (total >= 0 && total < 1_000)) return null;

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
@@ -33,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 final class Patterns {
     private Patterns() {}
@@ -97,13 +99,18 @@ final class Patterns {
 
     /**
      * The group items of a conversation, its two participants' entries, through GROUP_INDEX (eventually consistent,
-     * as any global index). A table without the index is a Failure that says how to add it.
+     * as any global index). A table without the index is a Failure that says how to add it. The read units DynamoDB
+     * says the pages consumed are added to `readUnits`, for the caller's closing line.
      */
-    static List<Map<String, AttributeValue>> groupItems(DynamoDbClient ddb, String table, String group) {
+    static List<Map<String, AttributeValue>> groupItems(DynamoDbClient ddb, String table, String group,
+            DoubleAdder readUnits) {
         try {
             return ddb.queryPaginator(q -> q.tableName(table).indexName(GROUP_INDEX)
                     .keyConditionExpression(MESSAGE_GROUP_UUID + " = :g")
-                    .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(group)))).items().stream().toList();
+                    .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(group)))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).stream()
+                    .peek(page -> readUnits.add(Ddb.units(page.consumedCapacity())))
+                    .flatMap(page -> page.items().stream()).toList();
         } catch (DynamoDbException e) {
             if (!String.valueOf(e.getMessage()).contains("index")) throw e;
             throw new Ddb.Failure("Table " + table + " has no index " + GROUP_INDEX

@@ -146,4 +146,27 @@ class TextWidthTest {
         List<Integer> widths = r.out().lines().map(TextWidthTest::width).distinct().toList();
         assertEquals(1, widths.size(), "every row of the box as wide as its rules: " + r);
     }
+
+    /**
+     * scan -o table fits COLUMNS as list-conversations does: a box as wide as its rules, none wider than the terminal;
+     * the message gives way first, then the handle and the keys, each cell cut between graphemes with an ellipsis.
+     */
+    @Test
+    void scanTableFitsTheTerminal() {
+        for (int columns : new int[] {80, 60, 40}) {
+            var r = Cli.local("scan", "--table", table, "--output", "table").env("COLUMNS", String.valueOf(columns))
+                    .run();
+            wellFormed(r, columns);
+            List<Integer> widths = r.out().lines().map(TextWidthTest::width).distinct().toList();
+            assertEquals(1, widths.size(), "every row of the box as wide as its rules: " + r);
+            assertTrue(r.out().contains("| pk"), r::toString);
+            if (columns >= 60) {
+                String row = r.out().lines().filter(l -> l.contains("😀")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no message row: " + r));
+                String cell = row.substring(row.lastIndexOf("| ", row.length() - 3) + 2, row.length() - 2);
+                assertTrue(cell.stripTrailing().endsWith("…"), "the message cut: " + r);
+                cutBetweenGraphemes(cell.stripTrailing());
+            }
+        }
+    }
 }
