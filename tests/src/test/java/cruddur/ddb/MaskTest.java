@@ -170,6 +170,65 @@ class MaskTest {
         assertEquals(realCounts, counts);
     }
 
+    /**
+     * messaging-stream works on the masked copy: imported into a table with its stream and index, the consumer finds
+     * every conversation's group items already at its last message; a new message, sent by a masked handle, moves
+     * both group items of its conversation, which keep naming the masked participants.
+     */
+    @Test
+    void messagingStreamKeepsTheMaskedCopyCurrent() throws Exception {
+        String copy = MessagingTest.streamTable("masked-stream");
+        var imp = Cli.local("import", "--table", copy, masked.toString()).run();
+        assertEquals(0, imp.exit(), imp::toString);
+        long messages = ExportImportTest.lines(masked).stream().filter(l -> l.contains("\"S\":\"MSG#")).count();
+        Path state = MessagingTest.stateFile();
+        var imported = MessagingTest.stream(copy, state);
+        assertEquals(0, imported.exit(), imported::toString);
+        int[] summary = MessagingTest.summary(imported); // records, new messages, moved, already current, conversations
+        assertEquals(66, summary[0], imported::toString);
+        assertEquals(messages, summary[1], imported::toString);
+        assertEquals(3, summary[4], imported::toString);
+        assertEquals(0, summary[2], "the masked group items point at their conversations' last messages: " + imported);
+        assertEquals(6, summary[3], imported::toString);
+
+        String group = "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f903";
+        var ddb = LocalDynamo.client();
+        Map<String, Map<String, AttributeValue>> before = new TreeMap<>(); // by owner's masked uuid
+        for (var item : LocalDynamo.scanAll(ddb, copy)) {
+            if (item.get("pk").s().startsWith("GRP#") && item.get("message_group_uuid").s().equals(group)) {
+                before.put(item.get("pk").s().substring(4), item);
+            }
+        }
+        assertEquals(2, before.size(), before::toString);
+        var sendersEntry = before.values().iterator().next(); // the sender is the participant this item shows
+        String sender = sendersEntry.get("user_handle").s(), senderUuid = sendersEntry.get("user_uuid").s();
+        assertFalse(personal.contains(sender), sender);
+        var sent = Cli.local("patterns/create-message", group, "--table", copy, "--from", sender, "--text",
+                "A new message on the masked copy.").run();
+        assertEquals(0, sent.exit(), sent::toString);
+        String sk = sent.out().strip().split(" ")[0];
+        var message = ddb.getItem(g -> g.tableName(copy).key(Map.of("pk", AttributeValue.fromS("MSG#" + group),
+                "sk", AttributeValue.fromS(sk)))).item();
+        assertEquals(senderUuid, message.get("user_uuid").s(), message::toString);
+        assertEquals(sender, message.get("user_handle").s(), message::toString);
+
+        var r = MessagingTest.stream(copy, state);
+        assertEquals(0, r.exit(), r::toString);
+        summary = MessagingTest.summary(r);
+        assertEquals(1, summary[1], r::toString);
+        assertEquals(2, summary[2], "both group items move to the new message: " + r);
+        for (var item : LocalDynamo.scanAll(ddb, copy)) {
+            if (!item.get("pk").s().startsWith("GRP#") || !item.get("message_group_uuid").s().equals(group)) continue;
+            var was = before.remove(item.get("pk").s().substring(4));
+            assertEquals(sk, item.get("sk").s(), item::toString);
+            assertEquals("A new message on the masked copy.", item.get("message").s());
+            for (String name : List.of("user_uuid", "user_handle", "user_display_name")) {
+                assertEquals(was.get(name), item.get(name), name + " of " + item);
+            }
+        }
+        assertEquals(Map.of(), before, "each group item moved, none added");
+    }
+
     static Map<String, List<String>> messageTimes(List<Map<String, AttributeValue>> items) {
         Map<String, List<String>> times = new TreeMap<>();
         for (var item : items) {
