@@ -3,7 +3,9 @@
 // lib/Ddb.java and lib/Patterns.java (the item model) by export (--mask) and mask.
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.*;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPOutputStream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +50,12 @@ final class Mask {
     /** The masked users the items name, by masked uuid: --users-out. Null when not asked for. */
     private final Map<String, Patterns.User> users;
     private final Map<String, String> cache = new ConcurrentHashMap<>();
+    /**
+     * Handle pseudonyms given out, each with the real handle that took it first, and those two handles took: the
+     * clashes. A few per user, never a message's worth: the mapping stays in memory and goes with the process.
+     */
+    private final Map<String, String> handlesTaken = new ConcurrentHashMap<>();
+    private final Set<String> handlesRetired = ConcurrentHashMap.newKeySet();
     final AtomicLong items = new AtomicLong();
 
     Mask(byte[] key, Collection<String> extraAttributes, boolean collectUsers) {
@@ -132,13 +141,45 @@ final class Mask {
         });
     }
 
-    /** Three syllables and four digits, e.g. kavoreti0427: about 4 billion handles, lower case, no dots. */
+    /**
+     * Three syllables and four digits, e.g. kavoreti0427: 3.4 billion handles, lower case, no dots. So few that two
+     * real handles can give the same one (even odds from about 70,000 users), and a handle names a user: the patterns
+     * find users by it. A pseudonym two handles give goes to neither of them: both take their next one (round 1, 2...:
+     * the first whose pseudonym no other handle took). Why neither, rather than the second one seen: which one comes
+     * first depends on the order of the items (export's parallel segments, a file re-exported), and the same key must
+     * give the same file; by this rule the result depends only on the key and the set of handles. The items already
+     * written with the clashing pseudonym are then all the first taker's: renamed() says to what, and Options.settle
+     * rewrites them in the file before it is renamed into place. Uuids are not checked: 122 bits of HMAC, a clash
+     * among a million users about 1 in 10^25. Display names may clash: real ones do too, and they find nobody.
+     */
     String handle(String value) {
         if (value.isEmpty()) return value;
-        return cache.computeIfAbsent("h" + value, k -> {
-            var r = new SplittableRandom(ByteBuffer.wrap(hmac("handle", value)).getLong());
-            return syllables(r, 3, new StringBuilder()).append(String.format("%04d", r.nextInt(10_000))).toString();
-        });
+        String known = cache.get("h" + value);
+        if (known != null && !handlesRetired.contains(known)) return known;
+        synchronized (handlesTaken) { // a user's first item, or a user whose pseudonym was just taken twice
+            for (int round = 0; ; round++) {
+                String handle = handleOf(value, round);
+                if (handlesRetired.contains(handle)) continue;
+                String first = handlesTaken.putIfAbsent(handle, value);
+                if (first == null || first.equals(value)) {
+                    cache.put("h" + value, handle);
+                    return handle;
+                }
+                handlesRetired.add(handle);
+            }
+        }
+    }
+
+    private String handleOf(String value, int round) {
+        var r = new SplittableRandom(ByteBuffer.wrap(hmac(round == 0 ? "handle" : "handle#" + round, value)).getLong());
+        return syllables(r, 3, new StringBuilder()).append(String.format("%04d", r.nextInt(10_000))).toString();
+    }
+
+    /** Each handle pseudonym two handles gave, and the one its first taker has now; empty but after a clash. */
+    Map<String, String> renamed() {
+        Map<String, String> renamed = new TreeMap<>();
+        for (String retired : handlesRetired) renamed.put(retired, handle(handlesTaken.get(retired)));
+        return renamed;
     }
 
     /** Two capitalised words of two or three syllables, e.g. Kavo Retisu. */
@@ -210,8 +251,12 @@ final class Mask {
      */
     int writeUsers(Path file) throws IOException {
         Map<String, Patterns.User> byHandle = new TreeMap<>();
+        Map<String, String> renamed = renamed();
         for (var u : users.values()) {
             if (u.handle().isEmpty()) continue;
+            if (renamed.containsKey(u.handle())) {
+                u = new Patterns.User(u.uuid(), renamed.get(u.handle()), u.displayName());
+            }
             byHandle.merge(u.handle(), u, (a, b) -> a.uuid().compareTo(b.uuid()) <= 0 ? a : b);
         }
         Path partial = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
@@ -296,14 +341,54 @@ final class Mask {
             return new Mask(key, attributes, usersOut != null);
         }
 
+        /**
+         * After the masked data is complete, before its file is renamed into place: the items written with a handle
+         * pseudonym that two handles gave get their first taker's new one (see handle()). FILE null: stdout, where
+         * written is written: one line, exit 1.
+         */
+        void settle(Mask mask, Path file, boolean gzip) throws IOException {
+            Map<String, String> renamed = mask.renamed();
+            if (renamed.isEmpty()) return;
+            if (file == null) {
+                throw new Ddb.Failure("two users' handles masked to the same pseudonym under this key, and the items "
+                        + "before the clash went to stdout: mask to --file FILE, which resolves it");
+            }
+            Path fixed = file.resolveSibling(file.getFileName() + ".settled");
+            var reader = new ItemJson.Reader(List.of(file.toString()), item -> null);
+            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(fixed), 1 << 16);
+                 OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw;
+                 JsonGenerator g = Ddb.Json.FACTORY.createGenerator(out)) {
+                g.setRootValueSeparator(null);
+                while (reader.hasNext()) {
+                    var item = reader.next();
+                    AttributeValue handle = item.get(Patterns.USER_HANDLE);
+                    if (handle != null && handle.s() != null && renamed.containsKey(handle.s())) {
+                        item.put(Patterns.USER_HANDLE, AttributeValue.fromS(renamed.get(handle.s())));
+                    }
+                    ItemJson.writeExportLine(g, item);
+                }
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(fixed);
+                throw e;
+            }
+            if (reader.error != null) {
+                Files.deleteIfExists(fixed);
+                throw new IOException(reader.error);
+            }
+            Files.move(fixed, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+
         /** After the masked data is complete: the users file, and one line on what was masked. */
         void finish(Mask mask, PrintWriter err) throws IOException {
             String users = "";
             if (usersOut != null) {
                 users = String.format("; %,d masked users to %s", mask.writeUsers(usersOut), usersOut);
             }
-            err.printf("Masked %,d items%s (user uuids, handles, display names, message text%s)%n", mask.items.get(),
-                    users, attributes.isEmpty() ? "" : ", " + String.join(", ", attributes));
+            int clashes = mask.handlesRetired.size();
+            err.printf("Masked %,d items%s (user uuids, handles, display names, message text%s)%s%n", mask.items.get(),
+                    users, attributes.isEmpty() ? "" : ", " + String.join(", ", attributes), clashes == 0 ? ""
+                    : String.format("; %,d handle pseudonym%s given by two handles went to neither", clashes,
+                    clashes == 1 ? "" : "s"));
         }
     }
 }

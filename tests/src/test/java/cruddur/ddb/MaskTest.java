@@ -170,6 +170,65 @@ class MaskTest {
         assertEquals(realCounts, counts);
     }
 
+    /**
+     * messaging-stream works on the masked copy: imported into a table with its stream and index, the consumer finds
+     * every conversation's group items already at its last message; a new message, sent by a masked handle, moves
+     * both group items of its conversation, which keep naming the masked participants.
+     */
+    @Test
+    void messagingStreamKeepsTheMaskedCopyCurrent() throws Exception {
+        String copy = MessagingTest.streamTable("masked-stream");
+        var imp = Cli.local("import", "--table", copy, masked.toString()).run();
+        assertEquals(0, imp.exit(), imp::toString);
+        long messages = ExportImportTest.lines(masked).stream().filter(l -> l.contains("\"S\":\"MSG#")).count();
+        Path state = MessagingTest.stateFile();
+        var imported = MessagingTest.stream(copy, state);
+        assertEquals(0, imported.exit(), imported::toString);
+        int[] summary = MessagingTest.summary(imported); // records, new messages, moved, already current, conversations
+        assertEquals(66, summary[0], imported::toString);
+        assertEquals(messages, summary[1], imported::toString);
+        assertEquals(3, summary[4], imported::toString);
+        assertEquals(0, summary[2], "the masked group items point at their conversations' last messages: " + imported);
+        assertEquals(6, summary[3], imported::toString);
+
+        String group = "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f903";
+        var ddb = LocalDynamo.client();
+        Map<String, Map<String, AttributeValue>> before = new TreeMap<>(); // by owner's masked uuid
+        for (var item : LocalDynamo.scanAll(ddb, copy)) {
+            if (item.get("pk").s().startsWith("GRP#") && item.get("message_group_uuid").s().equals(group)) {
+                before.put(item.get("pk").s().substring(4), item);
+            }
+        }
+        assertEquals(2, before.size(), before::toString);
+        var sendersEntry = before.values().iterator().next(); // the sender is the participant this item shows
+        String sender = sendersEntry.get("user_handle").s(), senderUuid = sendersEntry.get("user_uuid").s();
+        assertFalse(personal.contains(sender), sender);
+        var sent = Cli.local("patterns/create-message", group, "--table", copy, "--from", sender, "--text",
+                "A new message on the masked copy.").run();
+        assertEquals(0, sent.exit(), sent::toString);
+        String sk = sent.out().strip().split(" ")[0];
+        var message = ddb.getItem(g -> g.tableName(copy).key(Map.of("pk", AttributeValue.fromS("MSG#" + group),
+                "sk", AttributeValue.fromS(sk)))).item();
+        assertEquals(senderUuid, message.get("user_uuid").s(), message::toString);
+        assertEquals(sender, message.get("user_handle").s(), message::toString);
+
+        var r = MessagingTest.stream(copy, state);
+        assertEquals(0, r.exit(), r::toString);
+        summary = MessagingTest.summary(r);
+        assertEquals(1, summary[1], r::toString);
+        assertEquals(2, summary[2], "both group items move to the new message: " + r);
+        for (var item : LocalDynamo.scanAll(ddb, copy)) {
+            if (!item.get("pk").s().startsWith("GRP#") || !item.get("message_group_uuid").s().equals(group)) continue;
+            var was = before.remove(item.get("pk").s().substring(4));
+            assertEquals(sk, item.get("sk").s(), item::toString);
+            assertEquals("A new message on the masked copy.", item.get("message").s());
+            for (String name : List.of("user_uuid", "user_handle", "user_display_name")) {
+                assertEquals(was.get(name), item.get(name), name + " of " + item);
+            }
+        }
+        assertEquals(Map.of(), before, "each group item moved, none added");
+    }
+
     static Map<String, List<String>> messageTimes(List<Map<String, AttributeValue>> items) {
         Map<String, List<String>> times = new TreeMap<>();
         for (var item : items) {
@@ -219,6 +278,73 @@ class MaskTest {
         assertEquals(1, badLine.exit(), badLine::toString);
         assertTrue(badLine.err().startsWith("mask: " + bad + ":2: malformed JSON"), badLine::toString);
         assertFalse(Files.exists(notWritten));
+    }
+
+    /**
+     * Two users whose handles mask to the same pseudonym under a key: crew76735 and crew83355 both give mokota3392
+     * under "collision test key" (found by trying crew0, crew1, ... offline; a handle pseudonym has about 3.4 billion
+     * values, so a table of tens of thousands of users has such a pair). They must stay two users, and the same key
+     * must still give the same file whatever order the items come in (export's segments, a file read backwards).
+     */
+    @Test
+    void twoHandlesThatMaskAlikeStayTwoUsersAndTheSameKeyStillGivesTheSameFile() throws Exception {
+        Path crew = dir.resolve("collide"), conversations = crew.resolve("conversations");
+        Files.createDirectories(conversations);
+        String[][] people = {{"c0ffee00-0000-4000-8000-000000000001", "crew76735", "Lyta Alexander"},
+                {"c0ffee00-0000-4000-8000-000000000002", "crew83355", "Marcus Cole"},
+                {"c0ffee00-0000-4000-8000-000000000003", "crewlead", "John Sheridan"}};
+        ArrayNode users = JSON.createArrayNode();
+        for (String[] p : people) users.addObject().put("uuid", p[0]).put("handle", p[1]).put("display_name", p[2]);
+        Files.writeString(crew.resolve("users.json"), users.toString());
+        String[][] pairs = {{"crew76735", "crewlead"}, {"crew83355", "crewlead"}, {"crew76735", "crew83355"}};
+        for (int i = 0; i < pairs.length; i++) {
+            ObjectNode c = JSON.createObjectNode().put("message_group_uuid", "c0ffee00-0000-4000-9000-00000000000" + i);
+            c.putArray("participants").add(pairs[i][0]).add(pairs[i][1]);
+            ArrayNode messages = c.putArray("messages");
+            for (int m = 0; m < 4; m++) messages.addObject().put("from", pairs[i][m % 2]).put("text", "Line " + m);
+            Files.writeString(conversations.resolve(i + ".json"), c.toString());
+        }
+        String crewTable = Tables.fresh("mask-collide");
+        var seed = Cli.local("seed", "--table", crewTable, "--seeds", crew.toString()).run();
+        assertEquals(0, seed.exit(), seed::toString);
+        Path exported = dir.resolve("collide-masked.json"), usersOut = dir.resolve("collide-users.json");
+        var r = Cli.local("export", "--table", crewTable, "--mask", "--segments", "3", "--users-out",
+                usersOut.toString(), "--file", exported.toString()).env("CRUDDUR_MASK_KEY", "collision test key").run();
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.err().contains("; 1 handle pseudonym given by two handles went to neither"), r::toString);
+        // one handle per masked user, and three users with three handles
+        Map<String, Set<String>> handles = new TreeMap<>();
+        for (String line : ExportImportTest.lines(exported)) {
+            JsonNode item = JSON.readTree(line).get("Item");
+            handles.computeIfAbsent(item.get("user_uuid").get("S").asText(), u -> new HashSet<>())
+                    .add(item.get("user_handle").get("S").asText());
+        }
+        assertEquals(3, handles.size(), handles::toString);
+        Set<String> distinct = new HashSet<>();
+        handles.values().forEach(h -> assertEquals(1, h.size(), handles::toString));
+        handles.values().forEach(distinct::addAll);
+        assertEquals(3, distinct.size(), "two users share a masked handle: " + handles);
+        assertFalse(distinct.contains("mokota3392"), "the shared pseudonym is given to neither: " + handles);
+        JsonNode masked = JSON.readTree(usersOut.toFile());
+        assertEquals(3, masked.size(), masked::toString);
+        for (JsonNode u : masked) assertEquals(Set.of(u.get("handle").asText()), handles.get(u.get("uuid").asText()));
+        // the same key, the same file: mask on the plain export read backwards gives export --mask's lines
+        Path plain = dir.resolve("collide-plain.json"), backwards = dir.resolve("collide-backwards.json");
+        var export = Cli.local("export", "--table", crewTable, "--file", plain.toString()).run();
+        assertEquals(0, export.exit(), export::toString);
+        List<String> lines = new ArrayList<>(ExportImportTest.lines(plain));
+        java.util.Collections.reverse(lines);
+        Files.write(backwards, lines);
+        Path again = dir.resolve("collide-again.json");
+        var mask = Cli.script("mask", backwards.toString(), "--file", again.toString())
+                .env("CRUDDUR_MASK_KEY", "collision test key").run();
+        assertEquals(0, mask.exit(), mask::toString);
+        assertEquals(sortedLines(exported), sortedLines(again));
+        // stdout cannot be rewritten once the clash shows: one line, exit 1
+        var toStdout = Cli.script("mask", backwards.toString()).env("CRUDDUR_MASK_KEY", "collision test key").run();
+        assertEquals(1, toStdout.exit(), toStdout::toString);
+        assertEquals("mask: two users' handles masked to the same pseudonym under this key, and the items before the "
+                + "clash went to stdout: mask to --file FILE, which resolves it", toStdout.err().strip());
     }
 
     @Test
