@@ -181,7 +181,7 @@ final class Capacity {
     /**
      * What a bulk run paces to, and why: the user's maximum (--max-rcu, --max-wcu) when given, else `share` percent of
      * the table's ceiling (--share; by default 50 for the word prod, 100 for any other target). A ceiling to learn
-     * (UNKNOWN) is learned whole: only refusals find it, and the pacer stays just under what the table accepts.
+     * (UNKNOWN) is found by refusals; the pacer keeps just under what the table accepts, or the share of it.
      */
     record Pace(double ceiling, double limit, int share, Integer max) {
         static Pace of(double ceiling, Integer max, Integer share, boolean prod) {
@@ -303,8 +303,9 @@ final class Capacity {
      * was sent), and accepted units probe upward slowly (PROBE: 2% of the rate a second, at least MIN_PROBE units).
      * The first guess comes from a call or two, just after calls that emptied the table's store: it may be far too
      * low, so until the next refusal the rate grows half as fast again each second (START_GROWTH, a slow start).
-     * A share below 1 (prod) paces to that share of what the table accepted instead, and after the start never
-     * probes: finding more would take it from the app, which only a refusal, too late, would tell.
+     * A share below 1 (prod) paces to that share of what the table accepted instead, and after the start keeps it
+     * as its cap, like an announced ceiling (cut on refusals, back up to the cap), and never probes above it: more
+     * could only be found by taking it from the app, which only a refusal, too late, would tell.
      *
      * Writes: chargeWrite(units) before sending, then wait what it returns. Reads: the same with an estimate of the
      * page, then charge(consumed - estimate) after (DynamoDB charges a read after; reserving first keeps parallel
@@ -357,7 +358,7 @@ final class Capacity {
         /** Units a second it paces to now (infinite when unpaced). */
         synchronized double rate() { return rate; }
 
-        /** The highest rate it paces to: the ceiling less the slack (infinite when learned). */
+        /** The highest rate it paces to: the ceiling less the slack (learned: infinite, or its share's cap). */
         synchronized double ceiling() { return ceiling; }
 
         /** A write of `units`, charged before it is sent: the nanoseconds to wait before sending it. */
@@ -400,8 +401,9 @@ final class Capacity {
                 bucket.rate(rate);
                 return;
             }
-            if (learning && ourShare < 1) return;
-            double step = learning ? Math.max(MIN_PROBE, rate * PROBE) : Math.max(1, ceiling * INCREASE);
+            // A learned limit probes; a shared one (prod) comes back to its cap as an announced ceiling does.
+            double step = learning && ourShare >= 1 ? Math.max(MIN_PROBE, rate * PROBE)
+                    : Math.max(1, ceiling * INCREASE);
             rate = Math.min(ceiling, rate + step * units / rate);
             bucket.rate(rate);
         }
@@ -414,13 +416,16 @@ final class Capacity {
             long now = clock.nanos();
             if (!learning && !paced()) return;
             if (cut && now - lastCut <= CUT_INTERVAL_NANOS) return;
-            if (learning) {
+            if (learning && (ourShare >= 1 || starting || !paced())) {
                 if (window.isEmpty() && !paced()) return; // nothing taken yet to learn from: the resend backoff waits
                 double took = acceptedPerSecond(now); // what the table takes: what it took
                 // under it, to probe from; or the share of it that is ours
                 double learned = took * (ourShare < 1 ? ourShare : MARGIN);
                 double next = !paced() || starting ? learned
                         : learned < rate ? Math.max(learned, rate / 4) : rate * (1 - share / 2);
+                // The start ends at this refusal; a shared limit keeps its share of what the table took as its cap:
+                // what the table accepts from us later is only our own rate, and would sink it at every refusal.
+                if (starting && ourShare < 1) ceiling = Math.max(1, next);
                 starting = !paced();
                 rate = Math.max(1, next);
                 if (bucket == null) {

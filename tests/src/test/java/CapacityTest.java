@@ -257,6 +257,16 @@ class CapacityTest {
         Run after = writeFor(pacer, table, clock, 300);
         assertTrue(after.maxRate() <= 11.5, "never probed up towards the table's 20: " + after);
         assertEquals(0, after.refusedCalls(), "and so never refused: " + after);
+        double cap = pacer.rate();
+
+        // The app takes most of the table for a while: the pace gives way, then comes back to its share, not lower.
+        table.capacity = 4;
+        Run busy = writeFor(pacer, table, clock, 20);
+        assertTrue(pacer.rate() < 0.7 * cap, "gave way to the app: " + pacer.rate() + ", " + busy);
+        table.capacity = 20;
+        Run back = writeFor(pacer, table, clock, 60);
+        assertEquals(cap, pacer.rate(), 0.5, "back to half of what the table took: " + back);
+        assertTrue(back.maxRate() <= cap + 1e-9, "and no higher: " + back);
 
         // Learned from a call just after the table's store was emptied (2 units): the start grows to the limit fast.
         var low = new Capacity.Pacer(Capacity.Ceilings.UNKNOWN, clock);
