@@ -10,14 +10,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The installed launcher (bin/jbang) wherever it and JBang's home are: its jars are found beside it, whatever
  * JBANG_DIR says; a home with a space in its path works; and what it does in the background (the AOT cache) is
  * out of reach of the caller's signals (without setsid, which a Mac lacks) and writes nothing outside its cache folder.
  */
-@Isolated("asserts rates, signal timing or the whole table set")
+@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class LauncherHomeTest {
     static void ranClean(Cli.Result r, String table) {
         assertEquals(0, r.exit(), r::toString);

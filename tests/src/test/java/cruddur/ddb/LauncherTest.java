@@ -9,13 +9,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The launcher's fast path (bin/jbang) execs a remembered java command instead of asking JBang each time.
  * It must never run stale code, and must survive a cleaned cache.
  */
-@Isolated("asserts rates, signal timing or the whole table set")
+@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class LauncherTest {
     static Path copyOf(String... files) throws Exception {
         Path tree = Files.createTempDirectory("launcher");

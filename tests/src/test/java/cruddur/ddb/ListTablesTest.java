@@ -9,10 +9,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-@Isolated("asserts rates, signal timing or the whole table set")
+@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class ListTablesTest {
     final DynamoDbClient ddb = LocalDynamo.client();
 

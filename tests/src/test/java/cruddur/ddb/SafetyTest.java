@@ -11,10 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /** Knowing where you are, secrets, interrupted runs, and a server started without -sharedDb. */
-@Isolated("asserts rates, signal timing or the whole table set")
+@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class SafetyTest {
     static final String SECRET = "SeCrEtKeY0123456789dummyNeverPrinted";
     static final String TOKEN = "SeSsIoNtOkEn0123456789dummyNeverPrinted";

@@ -19,11 +19,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-@Isolated("asserts rates, signal timing or the whole table set")
+@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class SeedTest {
     static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00");
     static final ObjectMapper JSON = new ObjectMapper();
