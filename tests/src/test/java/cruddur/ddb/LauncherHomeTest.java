@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
  * JBANG_DIR says; a home with a space in its path works; and what it does in the background (the AOT cache) is
  * out of reach of the caller's signals (without setsid, which a Mac lacks) and writes nothing outside its cache folder.
  */
-@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class LauncherHomeTest {
     static void ranClean(Cli.Result r, String table) {
         assertEquals(0, r.exit(), r::toString);

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
  * The launcher's fast path (bin/jbang) execs a remembered java command instead of asking JBang each time.
  * It must never run stale code, and must survive a cleaned cache.
  */
-@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class LauncherTest {
     static Path copyOf(String... files) throws Exception {
         Path tree = Files.createTempDirectory("launcher");

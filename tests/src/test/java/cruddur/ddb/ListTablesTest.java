@@ -11,7 +11,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class ListTablesTest {
     final DynamoDbClient ddb = LocalDynamo.client();
 

@@ -31,7 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The messaging feature end to end: create-message-group, create-message and messaging-stream against DynamoDB Local,
  * checked through the app's own queries; then each guarantee of the stream consumer, one test each.
  */
-@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class MessagingTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ANDREW = "7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01", LONDO = "a41f5c3e-8d27-4b96-8e0a-6c1d2b3e4f05";

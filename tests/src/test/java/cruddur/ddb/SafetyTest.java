@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Knowing where you are, secrets, interrupted runs, and a server started without -sharedDb. */
-@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class SafetyTest {
     static final String SECRET = "SeCrEtKeY0123456789dummyNeverPrinted";
     static final String TOKEN = "SeSsIoNtOkEn0123456789dummyNeverPrinted";

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class SeedTest {
     static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\+00:00");
     static final ObjectMapper JSON = new ObjectMapper();

@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * export leaves the app its reads, a prod seed takes half the writes, a tiny table is read slowly but completely, and
  * a limit nobody announces is learned, for reads and writes, with nothing lost.
  */
-@org.junit.jupiter.api.parallel.Isolated("asserts rates, signal timing or the whole table set")
 class SharingTest {
     static final DynamoDbClient ddb = LocalDynamo.client();
     static final String USER = "7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01";
