@@ -303,7 +303,7 @@ final class BatchWriter {
                         + "on-demand maximum; where none is announced, what the table accepts).")
         Integer maxWcu;
         @Option(names = "--share", paramLabel = "PERCENT",
-                description = "Take at most PERCENT of the table's announced capacity (default: "
+                description = "Take at most PERCENT of the table's write capacity, announced or learned (default: "
                         + Capacity.PROD_SHARE_PERCENT + " in prod, leaving the rest to the app; 100 elsewhere).")
         Integer share;
         @Option(names = "--give-up-after", paramLabel = "SECONDS", defaultValue = "60",
@@ -341,9 +341,6 @@ final class BatchWriter {
             return Capacity.Pace.of(table == null ? Capacity.Ceilings.UNLIMITED
                     : Capacity.Ceilings.of(table, null).writes(), maxWcu, share, conn.prod);
         }
-
-        /** The write units a second to pace to on `table` (UNKNOWN: learned), as pace() says. */
-        double ceiling(Ddb.Connection conn, TableDescription table) { return pace(conn, table).limit(); }
 
         /**
          * The plan, "PLAN; ESTIMATE": on stderr as "Plan: ..." before anything is written, or for a dry run on stdout

@@ -178,7 +178,11 @@ final class Mask {
     /** Each handle pseudonym two handles gave, and the one its first taker has now; empty but after a clash. */
     Map<String, String> renamed() {
         Map<String, String> renamed = new TreeMap<>();
-        for (String retired : handlesRetired) renamed.put(retired, handle(handlesTaken.get(retired)));
+        int retired;
+        do { // a first taker's next pseudonym may clash in turn and retire one more: until none does
+            retired = handlesRetired.size();
+            for (String handle : List.copyOf(handlesRetired)) renamed.put(handle, handle(handlesTaken.get(handle)));
+        } while (handlesRetired.size() != retired);
         return renamed;
     }
 
@@ -350,8 +354,8 @@ final class Mask {
             Map<String, String> renamed = mask.renamed();
             if (renamed.isEmpty()) return;
             if (file == null) {
-                throw new Ddb.Failure("two users' handles masked to the same pseudonym under this key, and the items "
-                        + "before the clash went to stdout: mask to --file FILE, which resolves it");
+                throw new Ddb.Failure("two users' handles masked to the same pseudonym under this key, and the masked "
+                        + "items went to stdout: mask to --file FILE, which resolves it");
             }
             Path fixed = file.resolveSibling(file.getFileName() + ".settled");
             var reader = new ItemJson.Reader(List.of(file.toString()), item -> null);

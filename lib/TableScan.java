@@ -317,7 +317,7 @@ final class TableScan {
                         + "on-demand maximum; where none is announced, what the table accepts).")
         Integer maxRcu;
         @Option(names = "--share", paramLabel = "PERCENT",
-                description = "Take at most PERCENT of the table's announced read capacity (default: "
+                description = "Take at most PERCENT of the table's read capacity, announced or learned (default: "
                         + Capacity.PROD_SHARE_PERCENT + " in prod, leaving the rest to the app; 100 elsewhere).")
         Integer share;
 

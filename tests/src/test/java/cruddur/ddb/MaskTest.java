@@ -343,8 +343,8 @@ class MaskTest {
         // stdout cannot be rewritten once the clash shows: one line, exit 1
         var toStdout = Cli.script("mask", backwards.toString()).env("CRUDDUR_MASK_KEY", "collision test key").run();
         assertEquals(1, toStdout.exit(), toStdout::toString);
-        assertEquals("mask: two users' handles masked to the same pseudonym under this key, and the items before the "
-                + "clash went to stdout: mask to --file FILE, which resolves it", toStdout.err().strip());
+        assertEquals("mask: two users' handles masked to the same pseudonym under this key, and the masked items went "
+                + "to stdout: mask to --file FILE, which resolves it", toStdout.err().strip());
     }
 
     @Test
