@@ -244,7 +244,8 @@ final class BatchWriter {
         written.addAndGet(landed);
         if (bar != null) bar.stepBy(landed);
         refusalsInARow = 0; // the backoff is for a table that takes nothing; partial progress is paced instead
-        pacer.accepted(units(batch) * landed / batch.size()); // a learning pacer counts them even before it paces
+        // A learning pacer counts them even before it paces; an unpaced one (DynamoDB Local) needs no sizing.
+        if (pacer.counting()) pacer.accepted(units(batch) * landed / batch.size());
     }
 
     /** `left` of a call `sent` then handed back: resent first; a call sent after the last refusal backs off more. */

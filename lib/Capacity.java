@@ -360,6 +360,9 @@ final class Capacity {
         /** True when the limit is learned from the table's answers rather than announced. */
         boolean learning() { return learning; }
 
+        /** Whether what lands matters to it (it paces, or learns): else a writer need not size what lands. */
+        boolean counting() { return learning || paced(); }
+
         /** Units a second it paces to now (infinite when unpaced). */
         synchronized double rate() { return rate; }
 
