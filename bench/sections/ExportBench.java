@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Section `export`: export and import of the bulk data set against the aws CLI (scan --output json; a shell loop of
- * batch-write-item), interleaved; then export's peak RSS at --scale items.
+ * batch-write-item), interleaved with seed --synthetic of the same data set into an empty table (import's target:
+ * at least seed's items/s; pure writes, as an empty table has no stale items to read); then export's peak RSS at
+ * --scale items.
  */
 final class ExportBench implements Section {
     @Option(names = "--cli-import-items", defaultValue = "5000", description = "Export: items the aws CLI loop of batch-write-item "
