@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * BatchWriteItem for any number of writes, paced to the table's capacity, in constant memory: requests are
  * pulled from an iterator as they are sent, at most `threads` calls in flight.
  *
- * Retries have one owner each. The client (Capacity.RETRIES_BUT_THROTTLING) retries a call that failed in transit or
+ * Retries have one owner each. Each call (Capacity.OWN_THROTTLING) retries only what failed in transit or
  * with a 5xx. This writer owns capacity: items DynamoDB leaves unprocessed and calls refused as throttled go
  * back to the front of the queue and are sent again after a full-jitter backoff (the SDK's own strategy),
  * however long it takes, as long as the table keeps taking some writes. Only a whole `giveUpAfter` without a
@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 final class BatchWriter {
     static final int MAX_BATCH = 25;
-    /** Throttling is this writer's own (Capacity.RETRIES_BUT_THROTTLING): it resends after this backoff. */
+    /** Throttling is this writer's own (Capacity.OWN_THROTTLING): it resends after this backoff. */
     static final BackoffStrategy RESEND_BACKOFF = Capacity.RESEND_BACKOFF;
 
     final DynamoDbClient ddb;
@@ -207,7 +207,8 @@ final class BatchWriter {
         long sent = System.nanoTime();
         try {
             var response = ddb.batchWriteItem(r -> r.requestItems(Map.of(table, batch))
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                    .overrideConfiguration(Capacity.OWN_THROTTLING));
             consumed(response.consumedCapacity());
             List<WriteRequest> left = response.unprocessedItems().getOrDefault(table, List.of());
             accepted(batch, left);
@@ -243,7 +244,8 @@ final class BatchWriter {
         written.addAndGet(landed);
         if (bar != null) bar.stepBy(landed);
         refusalsInARow = 0; // the backoff is for a table that takes nothing; partial progress is paced instead
-        pacer.accepted(units(batch) * landed / batch.size()); // a learning pacer counts them even before it paces
+        // A learning pacer counts them even before it paces; an unpaced one (DynamoDB Local) needs no sizing.
+        if (pacer.counting()) pacer.accepted(units(batch) * landed / batch.size());
     }
 
     /** `left` of a call `sent` then handed back: resent first; a call sent after the last refusal backs off more. */
@@ -314,7 +316,6 @@ final class BatchWriter {
                 description = "BatchWriteItem requests in flight.")
         int threads;
 
-        private DynamoDbClient client;
         private long started;
         private long written;
         private long calls;
@@ -362,18 +363,15 @@ final class BatchWriter {
         }
 
         /**
-         * Writes every request at the table's pace (one client for the whole load, its throttling left to the writer).
+         * Writes every request at the table's pace (on the script's client, its throttling left to the writer).
          * Ctrl-C meanwhile, and only Ctrl-C, prints how far it got and `rerun`; writes that could not be made are one
          * Failure: the report and `rerun`. `total` is the number of writes for those lines (below 0: not known).
          */
         BatchWriter write(Ddb.Connection conn, TableDescription table, Iterator<WriteRequest> requests,
                 LongSupplier total, ProgressBar bar, String rerun) throws InterruptedException {
-            if (client == null) {
-                client = conn.client(Capacity.RETRIES_BUT_THROTTLING);
-                started = System.nanoTime();
-            }
+            if (started == 0) started = System.nanoTime();
             var pacer = pace(conn, table).pacer();
-            var writer = new BatchWriter(client, table, pacer, threads, Duration.ofSeconds(giveUpAfter), bar);
+            var writer = new BatchWriter(conn.client(), table, pacer, threads, Duration.ofSeconds(giveUpAfter), bar);
             PrintWriter err = spec.commandLine().getErr();
             try (var note = new Ddb.OnInterrupt(() -> {
                 long all = total.getAsLong();

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -22,6 +23,10 @@ final class Capacity {
 
     /** A bulk client's retries: the helper's one strategy minus throttling (calls that fail in transit, 5xx). */
     static final RetryStrategy RETRIES_BUT_THROTTLING = Ddb.retries(e -> Ddb.isTransient(e) && !Ddb.isThrottling(e));
+    /** The same for one call on the script's own client (a plugin of the request alone): one client for a run. */
+    static final AwsRequestOverrideConfiguration OWN_THROTTLING = AwsRequestOverrideConfiguration.builder()
+            .addPlugin(c -> c.overrideConfiguration(c.overrideConfiguration().toBuilder()
+                    .retryStrategy(RETRIES_BUT_THROTTLING).build())).build();
     /** The wait before resending what a table refused, after n refusals in a row: full jitter, up to 5 s. */
     static final BackoffStrategy RESEND_BACKOFF =
             BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5));
@@ -354,6 +359,9 @@ final class Capacity {
 
         /** True when the limit is learned from the table's answers rather than announced. */
         boolean learning() { return learning; }
+
+        /** Whether what lands matters to it (it paces, or learns): else a writer need not size what lands. */
+        boolean counting() { return learning || paced(); }
 
         /** Units a second it paces to now (infinite when unpaced). */
         synchronized double rate() { return rate; }

@@ -295,9 +295,13 @@ final class Ddb {
             var http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(aws() ? 5 : 2))
                     .socketTimeout(Duration.ofSeconds(60)) // the proxy: Prod.Proxies decides, for every connection
                     .proxyConfiguration(p -> p.useSystemPropertyValues(false).useEnvironmentVariablesValues(false));
+            boolean otherService = Prod.awsHost(ep) && !(builder instanceof DynamoDbClientBuilder);
+            // Plain http makes no TLS handshake: no trust store to load (a tenth of a warm run against a local one).
+            if (ep != null && !otherService && "http".equalsIgnoreCase(ep.getScheme())) {
+                http.tlsTrustManagersProvider(() -> new javax.net.ssl.TrustManager[0]);
+            }
             builder.region(Region.of(region())).credentialsProvider(credentials).httpClientBuilder(http)
                     .overrideConfiguration(o -> o.retryStrategy(retry).addExecutionInterceptor(guard));
-            boolean otherService = Prod.awsHost(ep) && !(builder instanceof DynamoDbClientBuilder);
             return ep == null || otherService ? builder : builder.endpointOverride(ep);
         }
 

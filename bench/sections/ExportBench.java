@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Section `export`: export and import of the bulk data set against the aws CLI (scan --output json; a shell loop of
- * batch-write-item), interleaved; then export's peak RSS at --scale items.
+ * batch-write-item), interleaved with seed --synthetic of the same data set into an empty table (import's target:
+ * at least seed's items/s; pure writes, as an empty table has no stale items to read); then export's peak RSS at
+ * --scale items.
  */
 final class ExportBench implements Section {
     @Option(names = "--cli-import-items", defaultValue = "5000", description = "Export: items the aws CLI loop of batch-write-item "
@@ -52,18 +54,20 @@ final class ExportBench implements Section {
                     + "--endpoint-url \"$2\" > /dev/null || exit 1; done";
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
             for (int r = 0; r < bench.bulkRuns; r++) {
-                for (String w : Runner.alternate(List.of("export|ours", "export|aws", "import|ours", "import|aws"), r)) {
+                for (String w : Runner.alternate(List.of("export|ours", "export|aws", "import|ours", "import|aws", "seed|ours"), r)) {
                     if (w.endsWith("aws") && !run.awsCli) continue;
-                    String table = w.endsWith("aws") ? "cli-copy" : "copy";
-                    if (w.startsWith("import")) local.createTable(table);
+                    String table = w.endsWith("aws") ? "cli-copy" : w.startsWith("seed") ? "seeded" : "copy";
+                    if (!w.startsWith("export")) local.createTable(table);
                     Sample s = switch (w) {
                         case "export|ours" -> run.run(local.ours("export", "--table", "source"));
                         case "export|aws" -> run.run(local.aws("scan", "--table-name", "source", "--output", "json"));
                         case "import|ours" -> run.run(local.ours("import", file.toString(), "--table", table));
+                        // import's target: the items/s of seed writing the same data set, in the same run
+                        case "seed|ours" -> run.run(local.ours("seed", "--table", table, "--synthetic", "--conversations", c, "--messages", m));
                         default -> run.run(List.of("bash", "-c", loop, "import", dir.toString(), local.endpoint));
                     };
                     if (w.equals("export|ours") && s.lines() != bulkItems) throw new IllegalStateException("export printed " + s.lines() + " items");
-                    if (w.startsWith("import")) {
+                    if (!w.startsWith("export")) {
                         long count = local.count(table);
                         long want = w.endsWith("ours") ? bulkItems : cliItems;
                         if (count != want) throw new IllegalStateException(w + " left " + count + " items, not " + want);
@@ -77,6 +81,8 @@ final class ExportBench implements Section {
                 transfers.add(new Transfer("export", "aws dynamodb scan --output json (to a pipe)", bulkItems, samples.get("export|aws")));
             }
             transfers.add(new Transfer("import", "import FILE (gzipped; checked, then 8 threads)", bulkItems, samples.get("import|ours")));
+            transfers.add(new Transfer("import", "seed --synthetic of the same data set (import's target: its items/s)", bulkItems,
+                    samples.get("seed|ours")));
             if (run.awsCli) {
                 transfers.add(new Transfer("import", String.format("aws dynamodb batch-write-item, %,d calls of 25 in a shell loop", batches),
                         cliItems, samples.get("import|aws")));
