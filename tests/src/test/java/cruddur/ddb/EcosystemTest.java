@@ -114,17 +114,13 @@ class EcosystemTest {
     void appInstallOfACatalogAliasWorksFromAnyDirectory() throws Exception {
         // A throwaway JBang home: what bin/setup makes for a new user, then `jbang app install`.
         Path home = Files.createTempDirectory("jbang-home");
-        var setup = Cli.executable(Cli.REPO.resolve("bin/setup")).env("JBANG_DIR", home.toString())
-                .env("PATH", "/usr/local/bin:/usr/bin:/bin").run();
-        assertEquals(0, setup.exit(), setup::toString);
-        String path = home.resolve("bin") + ":" + System.getenv("PATH");
-        var install = Cli.executable(home.resolve("bin/jbang"), "app", "install", "list-tables@" + Cli.REPO.resolve("jbang-catalog.json"))
-                .env("JBANG_DIR", home.toString()).env("PATH", path).run();
+        JBangHome jbang = JBangHome.install(home);
+        var install = jbang.jbang("app", "install", "list-tables@" + Cli.REPO.resolve("jbang-catalog.json")).run();
         assertEquals(0, install.exit(), install::toString);
         Path installed = home.resolve("bin/list-tables");
         assertTrue(Files.isExecutable(installed), install::toString);
-        var run = Cli.executable(installed, "-o", "text", "--endpoint-url", LocalDynamo.endpoint())
-                .env("JBANG_DIR", home.toString()).env("PATH", path).in(Files.createTempDirectory("anywhere")).run();
+        var run = jbang.run(installed, "-o", "text", "--endpoint-url", LocalDynamo.endpoint())
+                .in(Files.createTempDirectory("anywhere")).run();
         assertEquals(0, run.exit(), run::toString);
     }
 
