@@ -162,9 +162,17 @@ class EcosystemTest {
         assertEquals(30, conversation.out().lines().count());
     }
 
+    private static Cli.Result completion;
+
+    /** bin/completion's output, made once for the suite (it runs every script): this class and InstalledNamesTest read it. */
+    static synchronized Cli.Result completion() {
+        if (completion == null) completion = Cli.executable(Cli.REPO.resolve("bin/completion")).run();
+        return completion;
+    }
+
     @Test
     void completionForEveryScript() throws Exception {
-        var r = Cli.executable(Cli.REPO.resolve("bin/completion")).run();
+        var r = completion();
         assertEquals(0, r.exit(), r::toString);
         Path file = Files.createTempFile("completion", ".bash");
         Files.writeString(file, r.out());
