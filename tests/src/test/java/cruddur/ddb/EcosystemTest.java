@@ -200,7 +200,8 @@ class EcosystemTest {
     @Test
     void progressBarOnATerminalOnlyAndNotWithNoColor() throws Exception {
         String table = Tables.fresh("progress");
-        String seed = Cli.REPO.resolve("bin/ddb/seed") + " --table " + table + " --synthetic --users 5 --conversations 40 --messages 98"
+        // 1,200 items: above the 1,000 under which no bar is drawn at all, so NO_COLOR's and the pipe's missing bar count.
+        String seed = Cli.REPO.resolve("bin/ddb/seed") + " --table " + table + " --synthetic --users 5 --conversations 12 --messages 98"
                 + " --endpoint-url " + LocalDynamo.endpoint();
         // `script` gives the command a pseudo-terminal, as a user's shell would.
         var tty = Cli.executable(Path.of("script"), "-qec", seed, "/dev/null").run();
