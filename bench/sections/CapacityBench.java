@@ -28,7 +28,7 @@ final class CapacityBench implements Section {
 
     @Override
     public void tiny() {
-        capacityItems = 100;
+        capacityItems = 50; // one conversation: the smallest the section writes
     }
 
     @Override

@@ -40,7 +40,7 @@ final class SharingBench implements Section {
 
     @Override
     public void tiny() {
-        items = 100;
+        items = 50; // one conversation: the smallest the section seeds
     }
 
     @Override

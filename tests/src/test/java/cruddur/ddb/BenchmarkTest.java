@@ -20,7 +20,7 @@ class BenchmarkTest {
         for (String row : List.of("| list-tables |", "| schema-load |", "| drop |", "| seed (57 items) |", "| scan (57 items) |",
                 "| list-conversations |", "| get-conversation |", "seed --synthetic (8 threads, default) |",
                 "scan (4 segments, default) |", "| direct, on a Mac-like PATH |", "DynamoDB Local's ceiling", "## Seed against a provisioned table of 20 WCU",
-                "| seed --synthetic | 100 of 100 |", "## seed --synthetic at scale", "| 2,000 |",
+                "| seed --synthetic | 50 of 50 |", "## seed --synthetic at scale", "| 2,000 |",
                 "| 100 messages in 5 conversations | messaging-stream --once |", "| 200 messages in 20 conversations |")) {
             assertTrue(report.contains(row), row + " in\n" + report);
         }

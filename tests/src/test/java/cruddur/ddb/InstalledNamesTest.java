@@ -119,7 +119,7 @@ class InstalledNamesTest {
 
     @Test
     void completionIsForTheInstalledNamesAndThePathsNeverABareName() throws Exception {
-        var r = Cli.executable(Cli.REPO.resolve("bin/completion")).run();
+        var r = EcosystemTest.completion();
         assertEquals(0, r.exit(), r::toString);
         TreeSet<String> completed = new TreeSet<>();
         for (String line : r.out().lines().filter(l -> l.startsWith("complete -F ")).toList()) {

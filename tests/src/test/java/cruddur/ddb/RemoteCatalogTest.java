@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JBang way to share scripts: `jbang alias@CATALOG-URL` and `jbang app install alias@CATALOG-URL`. The committed
- * tree (`git archive HEAD`) is served over HTTP on loopback, as a git host serves raw files, and every script runs
- * from an empty folder with a JBang home of its own: nothing of the repository on disk is used.
+ * The JBang way to share scripts: `jbang alias@CATALOG-URL` and `jbang app install alias@CATALOG-URL`. The tree as a
+ * clone has it (the files the suite compiled) is served over HTTP on loopback, as a git host serves raw files, and the
+ * scripts run from an empty folder with a JBang home of its own: nothing of the repository on disk is used.
  */
 class RemoteCatalogTest {
     static HttpServer server;
@@ -28,11 +28,8 @@ class RemoteCatalogTest {
     static JBangHome jbang;
 
     @BeforeAll
-    static void serveTheCommittedTree() throws Exception {
-        Path root = Files.createTempDirectory("served-tree");
-        var archive = Cli.executable(Path.of("bash"), "-c", "git -C \"$1\" archive HEAD | tar -x -C \"$2\"", "bash",
-                Cli.REPO.toString(), root.toString()).run();
-        assertEquals(0, archive.exit(), archive::toString);
+    static void serveTheTree() throws Exception {
+        Path root = FreshCloneTest.freshClone();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             Path file = root.resolve(exchange.getRequestURI().getPath().substring(1)).normalize();
@@ -93,15 +90,22 @@ class RemoteCatalogTest {
 
         var drop = alias("drop", table);
         assertEquals(0, drop.exit(), drop::toString);
-        // Every alias of the catalog compiles from the URL and answers --help.
+        // Every alias of the catalog resolves from the URL (JBang fetches its script and every //SOURCES file over HTTP
+        // and resolves its //DEPS) to exactly the build the suite made of that script and tests everywhere else: JBang
+        // names a jar by a digest of all its sources and dependencies, so the same name means the same build. The
+        // aliases above compile and run from the URL for real; compiling the others again (~9 s each) proves no more.
+        Path suiteJars = HeaderTest.suiteJBangHome().resolve("cache/jars");
         var aliases = new ObjectMapper().readTree(Cli.REPO.resolve("jbang-catalog.json").toFile()).get("aliases");
         for (var it = aliases.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            var help = inAnEmptyFolder(jbang.jbang(name + "@" + catalog, "--help"));
-            assertEquals(0, help.exit(), help::toString);
-            // The command is named after its script (the alias export-table runs bin/ddb/export).
-            String script = Path.of(aliases.get(name).get("script-ref").asText()).getFileName().toString();
-            assertTrue(help.out().startsWith("Usage: " + script), help::toString);
+            String script = aliases.get(name).get("script-ref").asText();
+            var info = inAnEmptyFolder(jbang.jbang("info", "tools", name + "@" + catalog));
+            assertEquals(0, info.exit(), info::toString);
+            assertTrue(served.contains("/" + script), name + ": " + served);
+            String jar = Path.of(new ObjectMapper().readTree(info.out()).get("applicationJar").asText()).getParent()
+                    .getFileName().toString();
+            assertTrue(Files.isDirectory(suiteJars.resolve(jar)), name + "@URL builds " + jar + ", not the suite's build of "
+                    + script + " (bin/test builds every script first)");
         }
 
         // And through JBang itself, without the launcher's fast path (what the official JBang does).
