@@ -27,8 +27,15 @@ record Sample(double seconds, long rssKb, long lines) {}
  */
 final class Runner {
     final Path repo;
-    final boolean boto3 = quiet("python3", "-c", "import boto3");
-    final boolean awsCli = quiet("aws", "--version");
+    /**
+     * The interpreter itself, not a version manager's shim in front of it (pyenv's adds some 0.4 s to every run, which
+     * the references would be charged with); the aws CLI beside it when it is there.
+     */
+    final String python = output("python3", "-c", "import sys; print(sys.executable)").orElse("python3");
+    final String awsCommand = Path.of(python).resolveSibling("aws").toFile().canExecute()
+            ? Path.of(python).resolveSibling("aws").toString() : "aws";
+    final boolean boto3 = quiet(python, "-c", "import boto3");
+    final boolean awsCli = quiet(awsCommand, "--version");
 
     Runner(Path repo) {
         this.repo = repo;
@@ -47,7 +54,7 @@ final class Runner {
     /** A boto3 reference of bench/reference/, or null (skipped) without boto3. */
     List<String> python(String script, String... args) {
         if (!boto3) return null;
-        List<String> cmd = new ArrayList<>(List.of("python3", repo.resolve("bench/reference/" + script).toString()));
+        List<String> cmd = new ArrayList<>(List.of(python, repo.resolve("bench/reference/" + script).toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -55,7 +62,7 @@ final class Runner {
     /** An aws dynamodb command at an endpoint, or null (skipped) without the aws CLI. */
     List<String> aws(String endpoint, String... args) {
         if (!awsCli) return null;
-        List<String> cmd = new ArrayList<>(List.of("aws", "dynamodb"));
+        List<String> cmd = new ArrayList<>(List.of(awsCommand, "dynamodb"));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--endpoint-url", endpoint));
         return cmd;
@@ -116,6 +123,18 @@ final class Runner {
     }
 
     // ---- running and measuring ---------------------------------------------------------------------
+
+    /** The first line a command prints, when it succeeds. */
+    static java.util.Optional<String> output(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 && !out.isEmpty() ? java.util.Optional.of(out.lines().findFirst().orElseThrow())
+                    : java.util.Optional.empty();
+        } catch (IOException | InterruptedException e) {
+            return java.util.Optional.empty();
+        }
+    }
 
     static boolean quiet(String... cmd) {
         try {

@@ -50,7 +50,7 @@ final class ExportBench implements Section {
             run.run(local.ours("export", "--table", "source", "-o", file.toString()));
             long cliItems = Math.min(cliImportItems, bulkItems);
             int batches = run.awsCli ? cliBatches(file, dir, cliItems) : 0;
-            String loop = "for f in \"$1\"/batch-*.json; do aws dynamodb batch-write-item --request-items \"file://$f\" "
+            String loop = "for f in \"$1\"/batch-*.json; do \"$3\" dynamodb batch-write-item --request-items \"file://$f\" "
                     + "--endpoint-url \"$2\" > /dev/null || exit 1; done";
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
             for (int r = 0; r < bench.bulkRuns; r++) {
@@ -64,7 +64,7 @@ final class ExportBench implements Section {
                         case "import|ours" -> run.run(local.ours("import", file.toString(), "--table", table));
                         // import's target: the items/s of seed writing the same data set, in the same run
                         case "seed|ours" -> run.run(local.ours("seed", "--table", table, "--synthetic", "--conversations", c, "--messages", m));
-                        default -> run.run(List.of("bash", "-c", loop, "import", dir.toString(), local.endpoint));
+                        default -> run.run(List.of("bash", "-c", loop, "import", dir.toString(), local.endpoint, run.awsCommand));
                     };
                     if (w.equals("export|ours") && s.lines() != bulkItems) throw new IllegalStateException("export printed " + s.lines() + " items");
                     if (!w.startsWith("export")) {
