@@ -1,18 +1,30 @@
 // The capacity family file: what an item costs (DynamoDB's sizing rules, the 400 KB limit), what a table takes
-// (its ceilings from DescribeTable), and the pacer that keeps reads and writes to it. Pulled in with //SOURCES next
+// (its ceilings from DescribeTable), the pacer that keeps reads and writes to it, and the paced page step of every
+// bulk reader. Pulled in with //SOURCES next
 // to lib/Ddb.java (whose SDK it uses) by the scripts that write or read in bulk or check an item's size.
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.OnDemandThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputDescription;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -472,6 +484,132 @@ final class Capacity {
         double tokens() {
             TokenBucket b = bucket;
             return b != null ? b.tokens() : Double.POSITIVE_INFINITY;
+        }
+    }
+
+    // ---- Paced pages: the one read loop of every bulk reader --------------------------------------------------------
+
+    /**
+     * Scan or Query pages read at a pacer's pace: the page step of every bulk reader (TableScan's segments, seed's
+     * stale-item queries), `readers` of them at once sharing one pacer.
+     *
+     * - A page asks for what one second of its reader's part of the pace pays for (Limit), at the units per item read
+     *   so far (before any, `itemBytes`' hint), and goes once the pacer is out of debt, its likely cost charged first
+     *   (readers at once do not overdraw together); it is settled after by what it consumed (ReturnConsumedCapacity,
+     *   or its items' size where DynamoDB does not say), and tells the pacer the table accepted it.
+     * - Throttling is its own (OWN_THROTTLING: the client's retries do not hide it): a refused page slows the pacer,
+     *   waits RESEND_BACKOFF and is read again, the same page, until GIVE_UP_NANOS pass without it; then the
+     *   throttling is thrown. Nothing is lost.
+     * - Unpaced (DynamoDB Local), a page is DynamoDB's own and nothing waits: the reads are the only calls.
+     */
+    static final class PacedPages {
+        static final int MAX_PAGE = 1000;
+        /** What the smallest page costs: half a read unit (one started 4 KB, eventually consistent). */
+        static final double MIN_PAGE_UNITS = 0.5;
+        /** A page that the table refuses for this long gives up (the throttling is thrown). */
+        static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+        private final Pacer pacer;
+        private final int readers;
+        private final boolean consistent;
+        private volatile long bytesPerItem = 1024;
+        private final DoubleAdder consumed = new DoubleAdder();
+        private final AtomicLong refused = new AtomicLong();
+        private final LongAdder evaluated = new LongAdder();
+        private final LongAdder pages = new LongAdder();
+
+        /** Pages at `pacer`'s pace, `readers` at once; `consistent`: strongly consistent reads (twice the units). */
+        PacedPages(Pacer pacer, int readers, boolean consistent) {
+            this.pacer = pacer;
+            this.readers = Math.max(1, readers);
+            this.consistent = consistent;
+        }
+
+        /** The average item's size (DescribeTable's TableSizeBytes / ItemCount), to size the first paced pages. */
+        PacedPages itemBytes(long bytes) {
+            if (bytes > 0) this.bytesPerItem = bytes;
+            return this;
+        }
+
+        /** Read units consumed so far, as DynamoDB counted them (or as the items' size says where it did not). */
+        double consumed() { return consumed.sum(); }
+
+        /** Pages the table refused (throttled) so far; each was read again after the pacer slowed down. */
+        long refused() { return refused.get(); }
+
+        /** One Scan page (`wanted`: the caller's Limit, or null for DynamoDB's own), read as the class says. */
+        ScanResponse scan(DynamoDbClient ddb, ScanRequest.Builder page, Integer wanted) throws InterruptedException {
+            return read(wanted, size -> ddb.scan(page.limit(size).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                            .overrideConfiguration(OWN_THROTTLING).build()),
+                    r -> new Cost(r.consumedCapacity(), r.items(), r.scannedCount()));
+        }
+
+        /** One Query page (`wanted`: the caller's Limit, or null for DynamoDB's own), read as the class says. */
+        QueryResponse query(DynamoDbClient ddb, QueryRequest.Builder page, Integer wanted)
+                throws InterruptedException {
+            return read(wanted, size -> ddb.query(page.limit(size).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                            .overrideConfiguration(OWN_THROTTLING).build()),
+                    r -> new Cost(r.consumedCapacity(), r.items(), r.scannedCount()));
+        }
+
+        /** What a page tells the pacer: what DynamoDB said it consumed, its items, and the items it evaluated. */
+        private record Cost(ConsumedCapacity said, List<Map<String, AttributeValue>> items, Integer evaluated) {}
+
+        private <R> R read(Integer wanted, Function<Integer, R> send, Function<R, Cost> cost)
+                throws InterruptedException {
+            long started = System.nanoTime();
+            for (int refusedInARow = 0; ; ) {
+                Integer size = size(wanted);
+                // Reserve the page's likely cost first, so readers at once do not overdraw together; settle it after.
+                double reserved = pacer.paced() ? pageUnits(size) : 0;
+                pacer.sleep(pacer.chargeWrite(reserved));
+                R response;
+                try {
+                    response = send.apply(size);
+                } catch (RuntimeException e) {
+                    if (!Ddb.isThrottling(e) || System.nanoTime() - started > GIVE_UP_NANOS) throw e;
+                    pacer.charge(-reserved); // a refused read costs nothing
+                    pacer.refused(1);
+                    refused.incrementAndGet();
+                    Thread.sleep(RESEND_BACKOFF.computeDelay(++refusedInARow).toMillis());
+                    continue; // the same page again
+                }
+                Cost page = cost.apply(response);
+                double units = page.said() != null && page.said().capacityUnits() != null
+                        ? page.said().capacityUnits() : readUnits(page.items(), consistent);
+                consumed.add(units);
+                evaluated.add(page.evaluated() != null ? page.evaluated() : page.items().size());
+                pages.increment();
+                pacer.charge(units - reserved);
+                pacer.accepted(units);
+                return response;
+            }
+        }
+
+        /**
+         * The Limit to ask for: `wanted`, and paced also what one second of a reader's part of the pace pays for, at
+         * most MAX_PAGE; unpaced, `wanted` alone (null: DynamoDB's own page, up to 1 MB).
+         */
+        Integer size(Integer wanted) {
+            if (!pacer.paced()) return wanted;
+            double budget = Math.max(MIN_PAGE_UNITS, pacer.rate() / readers);
+            int fits = (int) Math.max(1, Math.min(MAX_PAGE, budget / unitsPerItem()));
+            return wanted == null ? fits : Math.min(wanted, fits);
+        }
+
+        /**
+         * Read units per item evaluated: as read so far, less the rounding of each page (a quarter unit on average;
+         * else small pages, rounded up to half a unit, would look dear and shrink the next ones), or from the hint.
+         */
+        private double unitsPerItem() {
+            long n = evaluated.sum();
+            if (n > 0) return Math.max((consumed.sum() - 0.25 * pages.sum()) / n, 1e-3);
+            return bytesPerItem / (double) READ_UNIT_BYTES / (consistent ? 1 : 2);
+        }
+
+        /** What a page of `size` items likely costs (DynamoDB's minimum: half a unit). */
+        private double pageUnits(Integer size) {
+            return Math.max(MIN_PAGE_UNITS, (size == null ? MAX_PAGE : size) * unitsPerItem());
         }
     }
 }

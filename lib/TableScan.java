@@ -1,7 +1,7 @@
 // The one parallel table scan of the scripts that read a whole table (scan, export, import --replace): segments at
 // once, a page at a time to a consumer, an optional pacer, errors and stops handled once; and the readers' pacing
 // options (--max-rcu, --share) with their plan line. Pulled in with //SOURCES next to lib/Ddb.java and
-// lib/Capacity.java (whose pacer and read sizing it uses).
+// lib/Capacity.java (whose pacer and paced page step it uses).
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -18,14 +18,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -37,8 +35,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * - The first failure, a consumer's included (a broken pipe, say), stops every segment after the page at hand and is
  *   thrown as it was: no ExecutionException to unwrap, no segment left running.
  * - limit(n) hands out exactly n items in all, then stops; each page asks for no more than is left.
- * - paced(pacer): a page goes once the pacer is out of debt, and is charged after by what it consumed
- *   (ReturnConsumedCapacity, or the items' size where DynamoDB does not say), so parallel segments share one pace.
+ * - paced(pacer): every page goes through Capacity.PacedPages, the paced page step of every bulk reader: sized to
+ *   the pace, sent once the pacer is out of debt, charged by what it consumed, so parallel segments share one pace;
+ *   a refused page slows the pace and is read again.
  * - The threads are daemons: Ctrl-C never waits for a scan; what it should say is its caller's (Ddb.OnInterrupt).
  */
 final class TableScan {
@@ -47,22 +46,17 @@ final class TableScan {
         boolean accept(List<Map<String, AttributeValue>> items) throws Exception;
     }
 
-    static final int MAX_PAGE = 1000;
-    /** What the smallest page costs: half a read unit (one started 4 KB, eventually consistent). */
-    static final double MIN_PAGE_UNITS = 0.5;
-    /** A paced segment that the table refuses for this long without a page gives up (the throttling is thrown). */
-    static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(60);
+    static final int MAX_PAGE = Capacity.PacedPages.MAX_PAGE;
 
     private final DynamoDbClient ddb;
     private final ScanRequest request;
     private final int segments;
-    private Capacity.Pacer pacer;
+    /** The paced page step (null: unpaced, throttling left to the client). */
+    private Capacity.PacedPages reads;
     private Long limit;
     private final AtomicLong items = new AtomicLong();
+    /** Unpaced: the read units the request asked DynamoDB to say. */
     private final DoubleAdder consumed = new DoubleAdder();
-    private final LongAdder scanned = new LongAdder();
-    private final LongAdder pages = new LongAdder();
-    private final AtomicLong refusedReads = new AtomicLong();
     private long bytesPerItem = 1024;
     private volatile boolean stop;
 
@@ -73,20 +67,22 @@ final class TableScan {
         this.segments = segments;
     }
 
-    /** Paced by `pacer`, shared by every segment; null: unpaced, throttling left to the client. */
+    /** Paced by `pacer`, shared by every segment (Capacity.PacedPages); null: unpaced, throttling the client's. */
     TableScan paced(Capacity.Pacer pacer) {
-        this.pacer = pacer;
+        this.reads = pacer == null ? null : new Capacity.PacedPages(pacer, segments,
+                Boolean.TRUE.equals(request.consistentRead())).itemBytes(bytesPerItem);
         return this;
     }
 
     /** The average item's size (DescribeTable's TableSizeBytes / ItemCount), to size the first paced pages. */
     TableScan itemBytes(long bytes) {
         if (bytes > 0) this.bytesPerItem = bytes;
+        if (reads != null) reads.itemBytes(bytes);
         return this;
     }
 
     /** Reads the table refused (throttled) so far; each was read again after the pacer slowed down. */
-    long refusedReads() { return refusedReads.get(); }
+    long refusedReads() { return reads == null ? 0 : reads.refused(); }
 
     /** At most `n` items in all (null: every item). */
     TableScan limit(Long n) {
@@ -98,7 +94,7 @@ final class TableScan {
     long items() { return items.get(); }
 
     /** Read units consumed so far, as DynamoDB counted them (paced, or the request asked: ReturnConsumedCapacity). */
-    double consumed() { return consumed.sum(); }
+    double consumed() { return consumed.sum() + (reads == null ? 0 : reads.consumed()); }
 
     /** Asks every segment to stop after the page at hand. */
     void stop() { stop = true; }
@@ -142,42 +138,19 @@ final class TableScan {
 
     private void segment(int segment, Pages consumer) throws Exception {
         Map<String, AttributeValue> startKey = null;
-        int refusedInARow = 0;
-        long lastPage = System.nanoTime();
-        boolean paced = pacer != null;
         while (!stop) {
             ScanRequest.Builder page = request.toBuilder().exclusiveStartKey(startKey);
             if (segments > 1) page.segment(segment).totalSegments(segments);
-            Integer size = pageSize();
-            if (size != null) page.limit(size);
-            // Reserve the page's likely cost first, so parallel segments do not overdraw together; settle it after.
-            double reserved = paced && pacer.paced() ? pageUnits(size) : 0;
-            if (paced) pacer.sleep(pacer.chargeWrite(reserved));
-            if (paced) page.returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+            // What is left of a limit, at most MAX_PAGE (paced, the page step also fits it to the pace).
+            Integer size = limit != null ? Integer.valueOf((int) Math.min(MAX_PAGE, Math.max(1, limit - items.get())))
+                    : request.limit();
             ScanResponse response;
-            try {
-                response = ddb.scan(page.build());
-            } catch (RuntimeException e) {
-                if (!paced || !Ddb.isThrottling(e) || System.nanoTime() - lastPage > GIVE_UP_NANOS) throw e;
-                pacer.charge(-reserved); // a refused read costs nothing
-                pacer.refused(1);
-                refusedReads.incrementAndGet();
-                Thread.sleep(Capacity.RESEND_BACKOFF.computeDelay(++refusedInARow).toMillis());
-                continue; // the same page again
-            }
-            refusedInARow = 0;
-            lastPage = System.nanoTime();
-            if (paced) {
+            if (reads != null) {
+                response = reads.scan(ddb, page, size);
+            } else {
+                response = ddb.scan(page.limit(size).build());
                 var said = response.consumedCapacity();
-                double units = said != null && said.capacityUnits() != null ? said.capacityUnits()
-                        : Capacity.readUnits(response.items(), Boolean.TRUE.equals(request.consistentRead()));
-                consumed.add(units);
-                scanned.add(response.scannedCount() != null ? response.scannedCount() : response.items().size());
-                pages.increment();
-                pacer.charge(units - reserved);
-                pacer.accepted(units);
-            } else if (response.consumedCapacity() != null && response.consumedCapacity().capacityUnits() != null) {
-                consumed.add(response.consumedCapacity().capacityUnits()); // the request asked for it: summed as said
+                if (said != null && said.capacityUnits() != null) consumed.add(said.capacityUnits()); // asked: as said
             }
             List<Map<String, AttributeValue>> claimed = claim(response.items());
             if (!claimed.isEmpty() && !consumer.accept(claimed)) stop = true;
@@ -185,37 +158,6 @@ final class TableScan {
                     ? response.lastEvaluatedKey() : null;
             if (startKey == null) break;
         }
-    }
-
-    /**
-     * The page size to ask for (Limit), or null for DynamoDB's own (up to 1 MB): what is left of a limit, at most
-     * MAX_PAGE; paced, also what one second of the segment's part of the pace pays for, at the units per item read so
-     * far (before any, `bytesPerItem`'s).
-     */
-    private Integer pageSize() {
-        Integer size = request.limit();
-        if (limit != null) size = (int) Math.min(MAX_PAGE, Math.max(1, limit - items.get()));
-        if (pacer == null || !pacer.paced()) return size;
-        double budget = Math.max(MIN_PAGE_UNITS, pacer.rate() / segments);
-        int fits = (int) Math.max(1, Math.min(MAX_PAGE, budget / unitsPerItem()));
-        return size == null ? fits : Math.min(size, fits);
-    }
-
-    /**
-     * Read units per item evaluated: as read so far, less the rounding of each page (a quarter unit on average; else
-     * small pages, rounded up to half a unit, would look dear and shrink the next ones), or from the hint before.
-     */
-    private double unitsPerItem() {
-        long n = scanned.sum();
-        if (n > 0) return Math.max((consumed.sum() - 0.25 * pages.sum()) / n, 1e-3);
-        boolean consistent = Boolean.TRUE.equals(request.consistentRead());
-        return bytesPerItem / (double) Capacity.READ_UNIT_BYTES / (consistent ? 1 : 2);
-    }
-
-    /** What a page of `size` items likely costs (DynamoDB's minimum: half a unit). */
-    private double pageUnits(Integer size) {
-        double perItem = unitsPerItem();
-        return Math.max(MIN_PAGE_UNITS, (size == null ? MAX_PAGE : size) * perItem);
     }
 
     /** The page's items, cut to what is left of the limit; the limit reached stops the scan. */
