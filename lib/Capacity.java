@@ -515,8 +515,12 @@ final class Capacity {
         private volatile long bytesPerItem = 1024;
         private final DoubleAdder consumed = new DoubleAdder();
         private final AtomicLong refused = new AtomicLong();
-        private final LongAdder evaluated = new LongAdder();
-        private final LongAdder pages = new LongAdder();
+        /** Pages that cost more than the smallest charge: their units, pages and items evaluated size the next. */
+        private final DoubleAdder sizedUnits = new DoubleAdder();
+        private final LongAdder sizedPages = new LongAdder();
+        private final LongAdder sizedItems = new LongAdder();
+        /** The most items a full page held for the smallest charge: each costs at most that charge / this. */
+        private final AtomicLong cheapPage = new AtomicLong();
 
         /** Pages at `pacer`'s pace, `readers` at once; `consistent`: strongly consistent reads (twice the units). */
         PacedPages(Pacer pacer, int readers, boolean consistent) {
@@ -578,8 +582,7 @@ final class Capacity {
                 double units = page.said() != null && page.said().capacityUnits() != null
                         ? page.said().capacityUnits() : readUnits(page.items(), consistent);
                 consumed.add(units);
-                evaluated.add(page.evaluated() != null ? page.evaluated() : page.items().size());
-                pages.increment();
+                learn(size, units, page.evaluated() != null ? page.evaluated() : page.items().size());
                 pacer.charge(units - reserved);
                 pacer.accepted(units);
                 return response;
@@ -598,13 +601,32 @@ final class Capacity {
         }
 
         /**
-         * Read units per item evaluated: as read so far, less the rounding of each page (a quarter unit on average;
-         * else small pages, rounded up to half a unit, would look dear and shrink the next ones), or from the hint.
+         * What a page says of an item's cost. A page dearer than the smallest charge, as read (less the rounding of
+         * each page: a quarter unit on average); a full page at the smallest charge only that an item costs at most
+         * that charge over its items (a small item in a small page says little more).
+         */
+        private void learn(Integer size, double units, int items) {
+            if (units > readUnits(0, consistent) + 1e-9) {
+                sizedUnits.add(units);
+                sizedPages.increment();
+                sizedItems.add(items);
+            } else if (size != null && items >= size) {
+                cheapPage.accumulateAndGet(items, Math::max);
+            }
+        }
+
+        /**
+         * Read units per item evaluated: as the dearer pages read so far say, or the hint before any (`itemBytes`'),
+         * and never more than the cheap pages allow; before any dearer page, half of that (each full page at the
+         * smallest charge then doubles the next: the pages grow fast from a hint that was too big).
          */
         private double unitsPerItem() {
-            long n = evaluated.sum();
-            if (n > 0) return Math.max((consumed.sum() - 0.25 * pages.sum()) / n, 1e-3);
-            return bytesPerItem / (double) READ_UNIT_BYTES / (consistent ? 1 : 2);
+            long n = sizedItems.sum(), cheap = cheapPage.get();
+            double perItem = n > 0 ? Math.max((sizedUnits.sum() - 0.25 * sizedPages.sum()) / n, 1e-3)
+                    : bytesPerItem / (double) READ_UNIT_BYTES / (consistent ? 1 : 2);
+            if (cheap == 0) return perItem;
+            double most = readUnits(0, consistent) / cheap;
+            return Math.min(perItem, n > 0 ? most : most / 2);
         }
 
         /** What a page of `size` items likely costs (DynamoDB's minimum: half a unit). */
