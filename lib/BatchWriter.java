@@ -305,7 +305,8 @@ final class BatchWriter {
                         + "on-demand maximum; where none is announced, what the table accepts).")
         Integer maxWcu;
         @Option(names = "--share", paramLabel = "PERCENT",
-                description = "Take at most PERCENT of the table's write capacity, announced or learned (default: "
+                description = "Take at most PERCENT of the table's write capacity, and of its read capacity for the "
+                        + "keys a load reads (seed's stale items, import --replace's), announced or learned (default: "
                         + Capacity.PROD_SHARE_PERCENT + " in prod, leaving the rest to the app; 100 elsewhere).")
         Integer share;
         @Option(names = "--give-up-after", paramLabel = "SECONDS", defaultValue = "60",
@@ -350,11 +351,18 @@ final class BatchWriter {
          */
         void plan(String verb, String plan, String where, long units, Capacity.Pace pace, boolean dryRun,
                 String shorter) {
+            plan(verb, plan, where, units, pace, dryRun, shorter, null);
+        }
+
+        /** As above, then "; READS" (the pace of the load's own reads, seed's stale items say; null: none). */
+        void plan(String verb, String plan, String where, long units, Capacity.Pace pace, boolean dryRun,
+                String shorter, String reads) {
             double ceiling = pace.limit();
             String line = plan + "; " + pace.estimate(units, "WCU");
+            String more = reads == null ? "" : "; " + reads;
             PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-            if (dryRun) out.println("Dry run, nothing written. Would " + verb + " " + line + where + ".");
-            else err.println("Plan: " + line);
+            if (dryRun) out.println("Dry run, nothing written. Would " + verb + " " + line + where + more + ".");
+            else err.println("Plan: " + line + more);
             if (units >= 0 && Double.isFinite(ceiling) && Capacity.seconds(units, ceiling) > LONG_PLAN.toSeconds()) {
                 err.printf("This is a long load for a table of %.0f WCU. Faster: a table on demand (schema-load "
                         + "--billing-mode PAY_PER_REQUEST), more write capacity (aws dynamodb update-table)%s.%n",
