@@ -500,7 +500,8 @@ final class Capacity {
      * - Throttling is its own (OWN_THROTTLING: the client's retries do not hide it): a refused page slows the pacer,
      *   waits RESEND_BACKOFF and is read again, the same page, until GIVE_UP_NANOS pass without it; then the
      *   throttling is thrown. Nothing is lost.
-     * - Unpaced (DynamoDB Local), a page is DynamoDB's own and nothing waits: the reads are the only calls.
+     * - Unpaced (DynamoDB Local), a page is DynamoDB's own, nothing waits and the client's retries stay: the reads
+     *   are the only calls, as they were.
      */
     static final class PacedPages {
         static final int MAX_PAGE = 1000;
@@ -544,7 +545,7 @@ final class Capacity {
         /** One Scan page (`wanted`: the caller's Limit, or null for DynamoDB's own), read as the class says. */
         ScanResponse scan(DynamoDbClient ddb, ScanRequest.Builder page, Integer wanted) throws InterruptedException {
             return read(wanted, size -> ddb.scan(page.limit(size).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                            .overrideConfiguration(OWN_THROTTLING).build()),
+                            .overrideConfiguration(own()).build()),
                     r -> new Cost(r.consumedCapacity(), r.items(), r.scannedCount()));
         }
 
@@ -552,9 +553,15 @@ final class Capacity {
         QueryResponse query(DynamoDbClient ddb, QueryRequest.Builder page, Integer wanted)
                 throws InterruptedException {
             return read(wanted, size -> ddb.query(page.limit(size).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-                            .overrideConfiguration(OWN_THROTTLING).build()),
+                            .overrideConfiguration(own()).build()),
                     r -> new Cost(r.consumedCapacity(), r.items(), r.scannedCount()));
         }
+
+        /**
+         * The page's own throttling (OWN_THROTTLING) where a pacer paces or learns; where there is nothing to pace to
+         * (DynamoDB Local, which throttles nothing) the client's retries stay, as a read without a pacer has them.
+         */
+        private AwsRequestOverrideConfiguration own() { return pacer.counting() ? OWN_THROTTLING : null; }
 
         /** What a page tells the pacer: what DynamoDB said it consumed, its items, and the items it evaluated. */
         private record Cost(ConsumedCapacity said, List<Map<String, AttributeValue>> items, Integer evaluated) {}
