@@ -563,6 +563,20 @@ final class Capacity {
          */
         private AwsRequestOverrideConfiguration own() { return pacer.counting() ? OWN_THROTTLING : null; }
 
+        /** Every item of a Query, page by page in order (LastEvaluatedKey followed), each read as the class says. */
+        List<Map<String, AttributeValue>> queryAll(DynamoDbClient ddb, QueryRequest.Builder query)
+                throws InterruptedException {
+            List<Map<String, AttributeValue>> items = new java.util.ArrayList<>();
+            Map<String, AttributeValue> start = null;
+            do {
+                var page = query(ddb, query.exclusiveStartKey(start), null);
+                items.addAll(page.items());
+                boolean more = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty();
+                start = more ? page.lastEvaluatedKey() : null;
+            } while (start != null);
+            return items;
+        }
+
         /** What a page tells the pacer: what DynamoDB said it consumed, its items, and the items it evaluated. */
         private record Cost(ConsumedCapacity said, List<Map<String, AttributeValue>> items, Integer evaluated) {}
 
