@@ -97,6 +97,13 @@ final class Patterns {
         return v == null || v.s() == null ? "" : v.s();
     }
 
+    /** The index query of a conversation's group items, for a reader that sends its pages itself (a paced one). */
+    static QueryRequest.Builder groupItemsQuery(String table, String group) {
+        return QueryRequest.builder().tableName(table).indexName(GROUP_INDEX)
+                .keyConditionExpression(MESSAGE_GROUP_UUID + " = :g")
+                .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(group)));
+    }
+
     /**
      * The group items of a conversation, its two participants' entries, through GROUP_INDEX (eventually consistent,
      * as any global index). A table without the index is a Failure that says how to add it. The read units DynamoDB
@@ -105,10 +112,8 @@ final class Patterns {
     static List<Map<String, AttributeValue>> groupItems(DynamoDbClient ddb, String table, String group,
             DoubleAdder readUnits) {
         try {
-            return ddb.queryPaginator(q -> q.tableName(table).indexName(GROUP_INDEX)
-                    .keyConditionExpression(MESSAGE_GROUP_UUID + " = :g")
-                    .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(group)))
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).stream()
+            return ddb.queryPaginator(groupItemsQuery(table, group).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                    .build()).stream()
                     .peek(page -> readUnits.add(Ddb.units(page.consumedCapacity())))
                     .flatMap(page -> page.items().stream()).toList();
         } catch (DynamoDbException e) {
