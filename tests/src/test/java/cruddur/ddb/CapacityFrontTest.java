@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -38,6 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * benchmark built on it meaningless. Expected figures come from DynamoDB's developer guide ("DynamoDB item sizes and
  * formats", "read and write operations": its own examples where it gives some), worked out here, never from the front.
  */
+@Isolated("asserts token-bucket timing and an app client's call rate")
 class CapacityFrontTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String INDEX = "message-group-sk-index";

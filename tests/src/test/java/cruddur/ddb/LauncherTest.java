@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,9 @@ class LauncherTest {
     @Test
     void aCleanedJBangCacheIsRebuiltNotFailedOn() throws Exception {
         Path tree = copyOf("bin/ddb/list-tables", "lib/Ddb.java");
+        // A copy of its own content, so a jar of its own: JBang names a jar by the digest of its sources, and the jar this
+        // test deletes must not be the one the other classes run list-tables from at the same time.
+        Files.writeString(tree.resolve("bin/ddb/list-tables"), "// LauncherTest's own copy\n", StandardOpenOption.APPEND);
         version(tree);
         version(tree);
         Path jbangHome = Path.of(System.getenv().getOrDefault("JBANG_DIR", System.getProperty("user.home") + "/.jbang"));
@@ -81,25 +85,6 @@ class LauncherTest {
         assertTrue(jar.endsWith(".jar") && Files.deleteIfExists(Path.of(jar)), "deleted " + jar);
         assertTrue(version(tree).startsWith("cruddur-ddb 0.1.0\n"));
         assertTrue(Files.exists(Path.of(jar)), "JBang built it again");
-    }
-
-    @Test
-    void ctrlCStopsTheRunThatTrainsTheClassArchive() throws Exception {
-        // A fresh copy has a fresh key: its first fast run is the training run, a child of the launcher.
-        Path tree = copyOf("bin/ddb/seed", "lib/Ddb.java", "lib/BatchWriter.java", "lib/Patterns.java",
-                "lib/Capacity.java");
-        var help = Cli.executable(tree.resolve("bin/ddb/seed"), "--help").run(); // compiles, does not train
-        assertEquals(0, help.exit(), help::toString);
-        String table = Tables.fresh("train-sigint");
-        Process p = new ProcessBuilder(tree.resolve("bin/ddb/seed").toString(), "--table", table, "--synthetic", "--users", "20",
-                "--conversations", "300", "--messages", "98", "--threads", "1", "--endpoint-url", LocalDynamo.endpoint())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        var ddb = LocalDynamo.client();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (ddb.scan(q -> q.tableName(table).select("COUNT")).count() < 200 && System.currentTimeMillis() < deadline) Thread.sleep(100);
-        new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
-        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS), "stops within 5 s of Ctrl-C");
-        assertEquals(130, p.exitValue());
     }
 
     @Test

@@ -211,27 +211,6 @@ class SeedTest {
         found.forEach(i -> assertTrue(i.get("user_display_name").asText().startsWith("Synthetic User"), i::toString));
     }
 
-    /**
-     * A table provisioned with N write units, as the original schema makes it (5) and a bigger one (20): seed reads the
-     * capacity, paces itself, and lands every item exactly once at close to the capacity, with few refused calls.
-     */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"20, 6", "5, 2"})
-    void pacedToAProvisionedTableLandsEveryItemOnceNearCapacity(int wcu, int conversations) throws Exception {
-        String table = Tables.fresh("seed-wcu" + wcu);
-        int items = conversations * 50;
-        try (FaultProxy proxy = FaultProxy.capacity(LocalDynamo.endpoint(), wcu)) {
-            var r = Cli.script("seed", "--table", table, "--synthetic", "--users", "5", "--conversations", String.valueOf(conversations),
-                    "--messages", "48", "--endpoint-url", proxy.endpoint(), "--yes").run(); // the front's ARN: a real account
-            System.out.println("seed at " + wcu + " WCU: " + proxy.report() + "; " + r.err().lines().reduce((a, b) -> b).orElse(""));
-            assertEquals(0, r.exit(), r::toString);
-            assertTrue(r.err().contains(String.format("at %d WCU about %d s", wcu, (long) Math.ceil(items / (0.95 * wcu)))), "an honest estimate: " + r);
-            assertEquals(items, Tables.snapshot(ddb, table).size(), "every item exactly once");
-            assertTrue(proxy.unitsPerSecond() >= 0.85 * wcu, "at least 85% of the capacity: " + proxy.report());
-            assertTrue(proxy.throttledCalls.get() * 4 <= proxy.writeCalls.get(), "at most a quarter of the calls refused: " + proxy.report());
-        }
-    }
-
     @Test
     void aLongPlanSaysSoAndWhatToDoBeforeAnythingIsWritten() throws Exception {
         String table = Tables.fresh("seed-long");

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * export leaves the app its reads, a prod seed takes half the writes, a tiny table is read slowly but completely, and
  * a limit nobody announces is learned, for reads and writes, with nothing lost.
  */
+@Isolated("asserts the rates capacity fronts saw and the app's throttles")
 class SharingTest {
     static final DynamoDbClient ddb = LocalDynamo.client();
     static final String USER = "7e6d1a4b-0c2f-4f3e-9a51-2b8c4d6e8f01";

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Throttling has one owner in the loaders: a refused BatchWriteItem goes back to the writer, which slows down and
  * resends it; the SDK's retries (which the script's client has for every other call) must not hide it.
  */
+@Isolated("counts the throttled calls a fault proxy saw")
 class WriterThrottlingTest {
     final DynamoDbClient ddb = LocalDynamo.client();
 
