@@ -3,11 +3,13 @@ package cruddur.ddb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.time.Year;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -17,7 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Sharing a live table with the app (issue 20), through capacity fronts before the suite's DynamoDB Local: a prod
  * export leaves the app its reads, a prod seed takes half the writes, a tiny table is read slowly but completely, and
- * a limit nobody announces is learned, for reads and writes, with nothing lost.
+ * a limit nobody announces is learned, for reads and writes, with nothing lost; a prod repair of the conversations
+ * (messaging-stream --repair) keeps to its share too.
  */
 @Isolated("asserts the rates capacity fronts saw and the app's throttles")
 class SharingTest {
@@ -142,5 +145,47 @@ class SharingTest {
             // A short run is mostly its start (measured 11.7 to 21 units/s); the speed target is bench/run's (sharing).
             assertTrue(writes.unitsPerSecond() >= 0.5 * 20, "at half of what the table takes or more: " + writes);
         }
+    }
+
+    @Test
+    void aProdRepairKeepsToHalfTheReadsAndTheAppIsNeverThrottled() throws Exception {
+        // 20 conversations behind their newest message: 40 group items in the index, 20 consistent reads of a newest
+        // message (a unit each). Unpaced, the repair read them in well under a second, its share of a 10 RCU table
+        // twice the whole, and the app's own reads were refused while the table paid the debt.
+        String table = MessagingTest.streamTable("repair-shared");
+        String user = USER;
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Instant t = Instant.parse("2026-09-11T09:00:00Z");
+        for (int c = 0; c < 20; c++) {
+            String g = UUID.nameUUIDFromBytes(("shared-" + c).getBytes()).toString();
+            String sk = MessagingTest.at(t.plusSeconds(c));
+            for (String owner : List.of(user, "other-" + c)) {
+                items.add(Map.of("pk", AttributeValue.fromS("GRP#" + owner), "sk", AttributeValue.fromS(sk),
+                        "message_group_uuid", AttributeValue.fromS(g), "message", AttributeValue.fromS("first"),
+                        "user_uuid", AttributeValue.fromS("someone-" + c), "user_display_name", AttributeValue.fromS("Someone"),
+                        "user_handle", AttributeValue.fromS("someone" + c)));
+            }
+            items.add(MessagingTest.message(g, MessagingTest.at(t.plusSeconds(3600 + c)), "newer"));
+        }
+        Tables.putAll(ddb, table, items);
+        try (CapacityFront front = CapacityFront.provisioned(LocalDynamo.endpoint(), 10, 10)) {
+            AppClient app = AppClient.start(front.endpoint(), table, user, 5);
+            Thread.sleep(500);
+            var r = Cli.script("messaging-stream", "prod", "--repair", "--yes", "--table", table).prodAtLocal()
+                    .env("AWS_ENDPOINT_URL_DYNAMODB", front.endpoint()).run();
+            Thread.sleep(500);
+            app.close();
+            System.out.println("repair prod at 10 RCU: " + front.report() + "; " + app.report());
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().startsWith("40 group items in 20 conversations: 40 moved, 0 already current"), r::toString);
+            assertTrue(r.err().contains("Plan: read every group item (index message-group-sk-index) and each "
+                    + "conversation's newest message; at 5 of the table's 10 RCU (a 50% share)"), r::toString);
+            assertTrue(front.reads().unitsPerSecond() <= 0.6 * 10, "at most 60% of the RCU: " + front.report());
+            assertTrue(app.calls() >= 15, app::report);
+            assertEquals(0, app.throttled(), "the app never throttled: " + app.report() + "; " + front.report());
+            assertEquals(0, app.errors(), app::report);
+        }
+        var again = MessagingRepairTest.repair(table);
+        assertTrue(again.out().startsWith("40 group items in 20 conversations: 0 moved, 40 already current"), again::toString);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * earlier seed's keys at its share of the table's reads, beside an app that is not throttled, and removes every stale
  * item; reads the table refuses mid-run are read again, nothing stale left.
  */
+@Isolated("asserts the rate a capacity front saw and the app's throttles")
 class StaleReadsTest {
     static final DynamoDbClient ddb = LocalDynamo.client();
     static final String APP_USER = "3f9a6c1e-5b2d-4e7f-8a90-1c2d3e4f5a6b";
